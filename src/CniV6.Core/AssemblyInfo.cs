@@ -1,0 +1,1 @@
+namespace CniV6.Core;
