@@ -1,0 +1,11 @@
+using System.Net;
+
+namespace CniV6.Core.Ipam;
+
+/// <summary>The addresses one attachment (container + interface) holds: one per pool it was allocated from.</summary>
+public sealed record Allocation(
+    string ContainerId,
+    string IfName,
+    IReadOnlyList<IPAddress> Addresses,
+    string? NetNs,
+    DateTimeOffset Created);
