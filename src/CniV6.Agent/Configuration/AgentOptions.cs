@@ -1,0 +1,50 @@
+using System.Net;
+using CniV6.Agent.Cluster;
+
+namespace CniV6.Agent.Configuration;
+
+/// <summary>Everything the agent is told, already parsed and validated (see <see cref="AgentOptionsReader"/>).</summary>
+internal sealed record AgentOptions
+{
+    public required string NodeName { get; init; }
+
+    public ClusterSourceKind Source { get; init; } = ClusterSourceKind.Kubernetes;
+
+    /// <summary>A kubeconfig file; null means in-cluster service account.</summary>
+    public string? Kubeconfig { get; init; }
+
+    public string CniConfDir { get; init; } = "/etc/cni/net.d";
+
+    public string CniConfFileName { get; init; } = "10-cniv6.conflist";
+
+    public string CniBinDir { get; init; } = "/opt/cni/bin";
+
+    /// <summary>The plugin binary to install; null skips installation.</summary>
+    public string? PluginSource { get; init; }
+
+    public string NetworkName { get; init; } = "cniv6";
+
+    /// <summary>Pod interface MTU; null takes the MTU of the interface that carries this node's address.</summary>
+    public int? Mtu { get; init; }
+
+    public bool IpMasq { get; init; } = true;
+
+    public bool Portmap { get; init; } = true;
+
+    public string IpamDataDir { get; init; } = "/var/lib/cni/cniv6";
+
+    public IReadOnlyList<IPNetwork> ExtraMasqueradeExcludes { get; init; } = [];
+
+    public IPAddress HealthAddress { get; init; } = IPAddress.Loopback;
+
+    /// <summary>Port of /healthz, /readyz and /metrics; 0 disables the endpoint.</summary>
+    public int HealthPort { get; init; } = 9646;
+
+    /// <summary>Full re-sync of routes and NAT even without changes, to repair drift.</summary>
+    public TimeSpan ResyncInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The static source: this node's pools and its peers. Empty in Kubernetes mode.</summary>
+    public IReadOnlyList<IPNetwork> StaticPools { get; init; } = [];
+
+    public IReadOnlyList<ClusterNode> StaticPeers { get; init; } = [];
+}

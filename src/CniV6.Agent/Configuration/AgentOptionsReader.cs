@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Net;
+using CniV6.Agent.Cluster;
+using Microsoft.Extensions.Configuration;
+
+namespace CniV6.Agent.Configuration;
+
+/// <summary>
+/// Turns the merged configuration (file, then <c>CNIV6_</c> environment, then flags) into <see cref="AgentOptions"/>.
+/// Values are read key by key rather than bound by reflection, which keeps Native AOT clean and lets every
+/// malformed value be named in the error.
+/// </summary>
+internal static class AgentOptionsReader
+{
+    public static AgentOptions Read(IConfiguration configuration, string? defaultPluginSource = null)
+    {
+        var nodeName = configuration["NodeName"];
+        if (string.IsNullOrWhiteSpace(nodeName))
+        {
+            throw new AgentConfigurationException("NodeName is required (NODE_NAME, --node-name or \"NodeName\" in the config file)");
+        }
+
+        var source = ParseSource(configuration["Source"]);
+        var options = new AgentOptions
+        {
+            NodeName = nodeName,
+            Source = source,
+            Kubeconfig = NullIfEmpty(configuration["Kubeconfig"]),
+            CniConfDir = configuration["Cni:ConfDir"] ?? "/etc/cni/net.d",
+            CniConfFileName = configuration["Cni:ConfFileName"] ?? "10-cniv6.conflist",
+            CniBinDir = configuration["Cni:BinDir"] ?? "/opt/cni/bin",
+            PluginSource = NullIfEmpty(configuration["Cni:PluginSource"]) ?? defaultPluginSource,
+            NetworkName = configuration["Cni:NetworkName"] ?? "cniv6",
+            Mtu = ParseOptionalInt(configuration, "Cni:Mtu", 1280, 65535),
+            IpMasq = ParseBool(configuration, "Cni:IpMasq", true),
+            Portmap = ParseBool(configuration, "Cni:Portmap", true),
+            IpamDataDir = configuration["Cni:IpamDataDir"] ?? "/var/lib/cni/cniv6",
+            ExtraMasqueradeExcludes = ParseNetworks(configuration.GetSection("Cni:MasqueradeExclude")),
+            HealthAddress = ParseAddress(configuration["Health:Address"] ?? "127.0.0.1", "Health:Address"),
+            HealthPort = ParseOptionalInt(configuration, "Health:Port", 0, 65535) ?? 9646,
+            ResyncInterval = TimeSpan.FromSeconds(ParseOptionalInt(configuration, "ResyncSeconds", 1, 86400) ?? 60),
+            StaticPools = ParseNetworks(configuration.GetSection("Static:Pools")),
+            StaticPeers = ParsePeers(configuration.GetSection("Static:Peers")),
+        };
+
+        if (source == ClusterSourceKind.Static && options.StaticPools.Count == 0)
+        {
+            throw new AgentConfigurationException("Source is static but Static:Pools is empty");
+        }
+
+        if (options.StaticPools.GroupBy(p => p.BaseAddress.AddressFamily).Any(g => g.Count() > 1))
+        {
+            throw new AgentConfigurationException("Static:Pools may name at most one pool per address family");
+        }
+
+        return options;
+    }
+
+    private static ClusterSourceKind ParseSource(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "kubernetes" => ClusterSourceKind.Kubernetes,
+        "static" => ClusterSourceKind.Static,
+        _ => throw new AgentConfigurationException($"Source must be \"kubernetes\" or \"static\", not \"{value}\""),
+    };
+
+    private static IReadOnlyList<ClusterNode> ParsePeers(IConfigurationSection section)
+    {
+        var peers = new List<ClusterNode>();
+        foreach (var peer in section.GetChildren())
+        {
+            var name = peer["Name"];
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                throw new AgentConfigurationException($"{peer.Path}:Name is required");
+            }
+
+            var addresses = peer.GetSection("Addresses").GetChildren()
+                                .Select(a => ParseAddress(a.Value, a.Path)).ToArray();
+            if (addresses.Length == 0)
+            {
+                throw new AgentConfigurationException($"{peer.Path}:Addresses must name at least one address");
+            }
+
+            peers.Add(new ClusterNode(name, addresses, ParseNetworks(peer.GetSection("PodCidrs"))));
+        }
+
+        if (peers.GroupBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
+        {
+            throw new AgentConfigurationException($"Static:Peers names {duplicate.Key} twice");
+        }
+
+        return peers;
+    }
+
+    internal static IReadOnlyList<IPNetwork> ParseNetworks(IConfigurationSection section)
+    {
+        // A single value ("fd00::/64") is accepted as well as a list, which is what an environment variable gives.
+        var values = section.Value is { } single
+            ? single.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : section.GetChildren().Select(c => c.Value ?? "").ToArray();
+        return values.Select(v => ParseNetwork(v, section.Path)).ToArray();
+    }
+
+    private static IPNetwork ParseNetwork(string value, string key)
+    {
+        if (!IPNetwork.TryParse(value, out var network))
+        {
+            throw new AgentConfigurationException($"{key}: \"{value}\" is not a CIDR with the host bits zero");
+        }
+
+        return network;
+    }
+
+    private static IPAddress ParseAddress(string? value, string key) =>
+        IPAddress.TryParse(value, out var address)
+            ? address
+            : throw new AgentConfigurationException($"{key}: \"{value}\" is not an IP address");
+
+    private static int? ParseOptionalInt(IConfiguration configuration, string key, int min, int max)
+    {
+        var value = configuration[key];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) || number < min || number > max)
+        {
+            throw new AgentConfigurationException($"{key}: \"{value}\" is not an integer in [{min}, {max}]");
+        }
+
+        return number;
+    }
+
+    private static bool ParseBool(IConfiguration configuration, string key, bool defaultValue)
+    {
+        var value = configuration[key];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return defaultValue;
+        }
+
+        return bool.TryParse(value, out var flag)
+            ? flag
+            : throw new AgentConfigurationException($"{key}: \"{value}\" is not true or false");
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

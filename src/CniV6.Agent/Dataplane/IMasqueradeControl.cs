@@ -1,0 +1,10 @@
+using System.Net;
+
+namespace CniV6.Agent.Dataplane;
+
+/// <summary>The plugin's per-network MASQUERADE chains (ip6tables and iptables).</summary>
+internal interface IMasqueradeControl
+{
+    /// <summary>Makes the chain masquerade traffic from <paramref name="pools"/> except to <paramref name="excludes"/>.</summary>
+    void Ensure(string networkName, IReadOnlyList<IPNetwork> pools, IReadOnlyList<IPNetwork> excludes);
+}

@@ -1,0 +1,9 @@
+using System.Net;
+
+namespace CniV6.Agent.Dataplane;
+
+/// <summary>A host-gw route: a peer's pod CIDR via the peer's address, out of the interface on their shared segment.</summary>
+internal sealed record NodeRoute(IPNetwork Destination, IPAddress Gateway, int OutputIndex)
+{
+    public override string ToString() => $"{Destination} via {Gateway} dev #{OutputIndex}";
+}

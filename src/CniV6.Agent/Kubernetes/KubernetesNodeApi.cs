@@ -1,0 +1,127 @@
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using k8s;
+using k8s.Models;
+
+namespace CniV6.Agent.Kubernetes;
+
+/// <summary>
+/// Node list and watch over the KubernetesClient.Aot connection. The library provides the kubeconfig / in-cluster
+/// loading, TLS (cluster CA, client certificates) and credentials; it has no watch under AOT, so the watch stream
+/// (<c>?watch=true</c>, one JSON event per line) is read here and parsed with the library's generated JSON context.
+/// </summary>
+internal sealed class KubernetesNodeApi(k8s.Kubernetes client) : INodeApi, IDisposable
+{
+    private const int PageSize = 500;
+
+    /// <summary>In-cluster service account when <paramref name="kubeconfig"/> is null, else that file's current context.</summary>
+    public static KubernetesNodeApi Create(string? kubeconfig)
+    {
+        var configuration = kubeconfig is null
+            ? KubernetesClientConfiguration.InClusterConfig()
+            : KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig);
+        return new KubernetesNodeApi(new k8s.Kubernetes(configuration));
+    }
+
+    public async Task<V1NodeList> ListAsync(CancellationToken cancellationToken)
+    {
+        // Pages are stitched together; the list's resourceVersion is that of the first page's snapshot.
+        V1NodeList? result = null;
+        string? continueToken = null;
+        do
+        {
+            var query = $"api/v1/nodes?limit={PageSize}" + (continueToken is null ? "" : $"&continue={Uri.EscapeDataString(continueToken)}");
+            using var response = await SendAsync(query, cancellationToken).ConfigureAwait(false);
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                var page = await JsonSerializer.DeserializeAsync(stream, SourceGenerationContext.Default.V1NodeList, cancellationToken).ConfigureAwait(false)
+                           ?? throw new JsonException("empty NodeList");
+                if (result is null)
+                {
+                    result = page;
+                    result.Items ??= [];
+                }
+                else
+                {
+                    foreach (var node in page.Items ?? [])
+                    {
+                        result.Items.Add(node);
+                    }
+                }
+
+                continueToken = page.Metadata?.ContinueProperty is { Length: > 0 } next ? next : null;
+            }
+        }
+        while (continueToken is not null);
+
+        return result;
+    }
+
+    public async IAsyncEnumerable<NodeWatchEvent> WatchAsync(string resourceVersion, TimeSpan serverTimeout,
+                                                              [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // The server ends the watch after timeoutSeconds; a connection that dies silently is caught by the local
+        // deadline a little later, so a half-open TCP connection cannot freeze the informer.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(serverTimeout + TimeSpan.FromSeconds(30));
+        var query = $"api/v1/nodes?watch=true&allowWatchBookmarks=true&timeoutSeconds={(int)serverTimeout.TotalSeconds}" +
+                    $"&resourceVersion={Uri.EscapeDataString(resourceVersion)}";
+        using var response = await SendAsync(query, deadline.Token).ConfigureAwait(false);
+        var stream = await response.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var reader = new StreamReader(stream);
+            while (true)
+            {
+                string? line;
+                try
+                {
+                    line = await reader.ReadLineAsync(deadline.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    yield break;
+                }
+
+                if (line is null)
+                {
+                    yield break;
+                }
+
+                if (line.Length > 0)
+                {
+                    yield return NodeWatchEventParser.Parse(line);
+                }
+            }
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(string relativeUri, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(client.BaseUri, relativeUri));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("cniv6-agent", "1"));
+        if (client.Credentials is { } credentials)
+        {
+            await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        var response = await client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            using (response)
+            {
+                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                throw new KubernetesApiException(response.StatusCode, $"GET {relativeUri}: {(int)response.StatusCode} {Truncate(body)}");
+            }
+        }
+
+        return response;
+    }
+
+    private static string Truncate(string body) => body.Length <= 300 ? body : body[..300];
+
+    public void Dispose() => client.Dispose();
+}
