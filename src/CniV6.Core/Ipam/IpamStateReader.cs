@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 
 namespace CniV6.Core.Ipam;
@@ -19,7 +20,9 @@ internal static class IpamStateReader
         IpamStateDocument? document;
         try
         {
-            document = JsonSerializer.Deserialize(content, IpamStateJsonContext.Default.IpamStateDocument);
+            // Tolerate a UTF-8 byte order mark an editor may have added.
+            ReadOnlySpan<byte> json = content.AsSpan().StartsWith("\uFEFF"u8) ? content.AsSpan(3) : content;
+            document = JsonSerializer.Deserialize(json, IpamStateJsonContext.Default.IpamStateDocument);
         }
         catch (JsonException e)
         {
@@ -123,7 +126,7 @@ internal static class IpamStateReader
             var addresses = new List<IPAddress>(entry.Addresses.Count);
             foreach (string? text in entry.Addresses)
             {
-                if (text is null || !IPAddress.TryParse(text, out IPAddress? address) || address.ScopeId != 0)
+                if (text is null || !IPAddress.TryParse(text, out IPAddress? address) || (address.AddressFamily == AddressFamily.InterNetworkV6 && address.ScopeId != 0))
                 {
                     throw new IpamStoreCorruptException(path, $"allocation of {who} has an invalid address '{text}'");
                 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.Versioning;
 using System.Text.Json;
 using CniV6.Linux;
 
@@ -13,7 +12,6 @@ namespace CniV6.Core.Ipam;
 /// plugin processes are serialized. Every change is written crash-safe before the method returns; a method that
 /// throws leaves both the file and the in-memory view unchanged.
 /// </summary>
-[SupportedOSPlatform("linux")]
 public sealed class IpamStore : IDisposable
 {
     private const string LockFileName = "lock";
@@ -57,7 +55,13 @@ public sealed class IpamStore : IDisposable
 
         if (!Directory.Exists(dataDir))
         {
-            Directory.CreateDirectory(dataDir, PrivateStoreFiles.DirectoryMode);
+            string? parent = Path.GetDirectoryName(Path.GetFullPath(dataDir));
+            if (parent is not null)
+            {
+                Directory.CreateDirectory(parent);
+            }
+
+            PrivateStoreFiles.EnsurePrivateDirectory(dataDir);
         }
 
         string directory = Path.Combine(dataDir, networkName);

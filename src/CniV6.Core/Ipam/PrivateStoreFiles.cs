@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Runtime.Versioning;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 using Tmds.Linux;
@@ -11,36 +10,43 @@ namespace CniV6.Core.Ipam;
 /// File primitives for a store only root may read: directories 0700, files 0600, symbolic links never
 /// followed (O_NOFOLLOW at open, lstat for directories), and crash-safe replacement of a file.
 /// </summary>
-[SupportedOSPlatform("linux")]
 internal static unsafe class PrivateStoreFiles
 {
-    public const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    public const int DirectoryMode = 0x1C0; // 0700
     public const int FileMode = 0x180; // 0600
 
     /// <summary>Creates the directory (0700) or checks the existing one is a real directory and tightens its mode.</summary>
     public static void EnsurePrivateDirectory(string path)
     {
-        FileSystemInfo info = new DirectoryInfo(path);
-        if (!info.Exists && !File.Exists(path) && info.LinkTarget is null)
+        byte[] pathBytes = NulTerminated(path);
+        fixed (byte* p = pathBytes)
         {
-            Directory.CreateDirectory(path, DirectoryMode);
-            info.Refresh();
-        }
+            if (mkdir(p, (mode_t)DirectoryMode) != 0 && errno != EEXIST)
+            {
+                throw new IOException($"mkdir({path}) failed: {Strerror(errno)}");
+            }
 
-        // FileSystemInfo uses lstat: a symbolic link reports its LinkTarget and is not followed here.
-        if (info.LinkTarget is not null)
-        {
-            throw new IpamStoreCorruptException(path, "is a symbolic link; refusing to follow it");
-        }
+            stat st;
+            if (lstat(p, &st) != 0)
+            {
+                throw new IOException($"lstat({path}) failed: {Strerror(errno)}");
+            }
 
-        if (!info.Attributes.HasFlag(FileAttributes.Directory))
-        {
-            throw new IpamStoreCorruptException(path, "exists and is not a directory");
-        }
+            if ((st.st_mode & S_IFMT) == S_IFLNK)
+            {
+                throw new IpamStoreCorruptException(path, "is a symbolic link; refusing to follow it");
+            }
 
-        if (info.UnixFileMode != DirectoryMode)
-        {
-            File.SetUnixFileMode(path, DirectoryMode);
+            if ((st.st_mode & S_IFMT) != S_IFDIR)
+            {
+                throw new IpamStoreCorruptException(path, "exists and is not a directory");
+            }
+
+            // mkdir applies the umask, and an existing directory may have been created wider.
+            if ((st.st_mode & 0x1FF) != DirectoryMode && chmod(p, (mode_t)DirectoryMode) != 0)
+            {
+                throw new IOException($"chmod({path}) failed: {Strerror(errno)}");
+            }
         }
     }
 

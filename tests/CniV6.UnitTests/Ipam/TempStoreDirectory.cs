@@ -1,0 +1,18 @@
+namespace CniV6.UnitTests.Ipam;
+
+/// <summary>A private temporary data directory for one test, deleted afterwards.</summary>
+public sealed class TempStoreDirectory : IDisposable
+{
+    public TempStoreDirectory()
+    {
+        Path = Directory.CreateTempSubdirectory("cv6n-ipam-").FullName;
+    }
+
+    public string Path { get; }
+
+    public string NetworkDirectory(string network) => System.IO.Path.Combine(Path, network);
+
+    public string StatePath(string network) => System.IO.Path.Combine(Path, network, "state.json");
+
+    public void Dispose() => Directory.Delete(Path, recursive: true);
+}
