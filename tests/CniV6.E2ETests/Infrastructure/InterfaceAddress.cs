@@ -8,14 +8,14 @@ internal sealed record InterfaceAddress(IPAddress Address, int PrefixLength, str
 {
     public override string ToString() => $"{Address}/{PrefixLength} scope {Scope}";
 
-    /// <summary>Parses the addr_info entries of <c>ip -j addr show dev X</c>.</summary>
-    public static IReadOnlyList<InterfaceAddress> ParseIpJson(string json)
+    /// <summary>Parses the addr_info entries of <c>ip -j addr show</c> for the link named <paramref name="ifName"/>.</summary>
+    public static IReadOnlyList<InterfaceAddress> ParseIpJson(string json, string ifName)
     {
         var addresses = new List<InterfaceAddress>();
         using JsonDocument doc = JsonDocument.Parse(json);
         foreach (JsonElement link in doc.RootElement.EnumerateArray())
         {
-            if (!link.TryGetProperty("addr_info", out JsonElement infos))
+            if (link.GetProperty("ifname").GetString() != ifName || !link.TryGetProperty("addr_info", out JsonElement infos))
             {
                 continue;
             }

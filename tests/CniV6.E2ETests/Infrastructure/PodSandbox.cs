@@ -20,9 +20,9 @@ internal sealed class PodSandbox : IDisposable
 
     public string IfName => "eth0";
 
-    /// <summary>Global-scope (non link-local) addresses on the pod interface.</summary>
+    /// <summary>Global-scope (non link-local) addresses on the pod interface (none when it does not exist).</summary>
     public IReadOnlyList<InterfaceAddress> GlobalAddresses() =>
-        InterfaceAddress.ParseIpJson(Namespace.Ip("-j", "addr", "show", "dev", IfName))
+        InterfaceAddress.ParseIpJson(Namespace.Ip("-j", "addr", "show"), IfName)
             .Where(a => a.Scope == "global")
             .ToList();
 
