@@ -1,6 +1,37 @@
+using System.Runtime.Versioning;
+using CniV6.Plugin.Cni;
+using CniV6.Plugin.Logging;
+using Microsoft.Extensions.Logging;
+
+// A CNI plugin for Linux network namespaces; file modes and process handling assume Linux.
+[assembly: SupportedOSPlatform("linux")]
+
 namespace CniV6.Plugin;
 
+/// <summary>
+/// Entry point of <c>cniv6</c>, started once per CNI command: wires the real process boundary, the file log and
+/// the plugin into the dispatcher. Kept free of hosting/DI so a VERSION probe costs a few milliseconds.
+/// </summary>
 internal static class Program
 {
-    public static int Main() => 0;
+    public static int Main()
+    {
+        // stdout carries exactly one CNI document; a stray Console.Write anywhere would corrupt it.
+        using var stdout = Console.OpenStandardOutput();
+        Console.SetOut(TextWriter.Null);
+
+        // Started by hand on a terminal (e.g. `CNI_COMMAND=VERSION cniv6`), there is no config to wait for.
+        using var stdin = Console.IsInputRedirected ? Console.OpenStandardInput() : Stream.Null;
+
+        var dispatcher = new CniDispatcher(
+            Environment.GetEnvironmentVariable,
+            stdin,
+            stdout,
+            settings => FileLoggerProvider.Open(settings),
+            CreatePlugin);
+        return dispatcher.Run();
+    }
+
+    private static ICniPlugin CreatePlugin(ILoggerProvider logs) =>
+        new PodNetworkPlugin(logs.CreateLogger(typeof(PodNetworkPlugin).FullName!));
 }

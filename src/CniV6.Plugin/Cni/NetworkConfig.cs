@@ -1,0 +1,48 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace CniV6.Plugin.Cni;
+
+/// <summary>
+/// The plugin's network configuration (stdin of every command), validated by <see cref="NetworkConfigParser"/>.
+/// Raw sections (<see cref="PrevResult"/>, <see cref="RuntimeConfig"/>, <see cref="IpamConfig.Raw"/>) are detached
+/// clones and stay valid after parsing.
+/// </summary>
+internal sealed class NetworkConfig
+{
+    public const string DefaultLogFile = "/var/log/cniv6/cniv6.log";
+
+    public required string Name { get; init; }
+
+    /// <summary>One of <see cref="CniVersion.Supported"/>; results are written in this version.</summary>
+    public required string CniVersion { get; init; }
+
+    public required string Type { get; init; }
+
+    /// <summary>MTU of the pod interface and host veth; null = kernel default.</summary>
+    public int? Mtu { get; init; }
+
+    public bool IpMasq { get; init; } = true;
+
+    /// <summary>Destinations never masqueraded (besides the pools themselves), <c>"masqueradeExclude"</c>.</summary>
+    public IReadOnlyList<IPNetwork> MasqueradeExclude { get; init; } = [];
+
+    public string LogFile { get; init; } = DefaultLogFile;
+
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary><c>"disableGC"</c>: when true the GC command does nothing.</summary>
+    public bool DisableGc { get; init; }
+
+    public required IpamConfig Ipam { get; init; }
+
+    /// <summary>The previous plugin's result (CHECK, DEL, chained ADD) as an object; parse with <see cref="CniResult.Parse(JsonElement, string)"/>.</summary>
+    public JsonElement? PrevResult { get; init; }
+
+    /// <summary><c>"runtimeConfig"</c> object (capability arguments) as received.</summary>
+    public JsonElement? RuntimeConfig { get; init; }
+
+    /// <summary>GC only: <c>"cni.dev/valid-attachments"</c>; empty when absent.</summary>
+    public IReadOnlyList<CniAttachment> ValidAttachments { get; init; } = [];
+}
