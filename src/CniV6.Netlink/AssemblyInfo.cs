@@ -1,1 +1,0 @@
-namespace CniV6.Netlink;
