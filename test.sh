@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Builds what the tests need (AOT binaries + libcni driver, via build.sh --no-demo) and runs
+# every test project: unit, integration (root, throwaway namespaces), end-to-end (root, libcni)
+# and agent. Prints a per-project summary and, as the last line, "N passed, N failed".
+# Exits non-zero if any test fails or any project does not build/run.
+# Usage: sudo ./test.sh [extra dotnet test arguments, e.g. --filter ...]
+set -uo pipefail
+repo=$(cd "$(dirname "$0")" && pwd)
+cd "$repo"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "test.sh needs root: the integration and end-to-end tests create network namespaces, veths and iptables rules." >&2
+  echo "Run: sudo ./test.sh" >&2
+  exit 1
+fi
+
+if ! ./build.sh --no-demo; then
+  echo "build failed; no tests were run" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+projects=(
+  tests/CniV6.UnitTests
+  tests/CniV6.IntegrationTests
+  tests/CniV6.E2ETests
+  tests/CniV6.Agent.Tests
+)
+results="$repo/artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+total_passed=0 total_failed=0 status=0
+summary=()
+for project in "${projects[@]}"; do
+  name=$(basename "$project")
+  echo
+  echo "================ $name ================"
+  trx="$results/$name.trx"
+  dotnet test "$project" --logger "trx;LogFileName=$trx" --logger "console;verbosity=normal" \
+    --blame-hang-timeout 15m "$@"
+  rc=$?
+  if [ -f "$trx" ]; then
+    # <Counters total="…" executed="…" passed="…" failed="…" …/> in the trx summary.
+    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n1)
+    passed=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+    failed=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+    total=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
+    passed=${passed:-0} failed=${failed:-0} total=${total:-0}
+    # Tests that neither passed nor failed (skipped, not run, timed out) count as failed.
+    other=$(( total - passed - failed ))
+    failed=$(( failed + other ))
+    if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+      failed=1 # the run itself failed (crash, hang) although no test reported a failure
+    fi
+    summary+=("$(printf '%-28s %4d passed %4d failed' "$name" "$passed" "$failed")")
+  else
+    passed=0 failed=1
+    summary+=("$(printf '%-28s did not build or run (exit %d)' "$name" "$rc")")
+  fi
+  total_passed=$(( total_passed + passed ))
+  total_failed=$(( total_failed + failed ))
+  [ "$rc" -ne 0 ] && status=1
+done
+
+echo
+echo "================ summary ================"
+printf '%s\n' "${summary[@]}"
+echo "trx files: $results"
+[ "$total_failed" -ne 0 ] && status=1
+echo "$total_passed passed, $total_failed failed"
+exit "$status"
