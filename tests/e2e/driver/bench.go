@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -133,7 +134,7 @@ func runBench(ctx context.Context, o *options) error {
 	var ping6, ping4 []sample
 	start := time.Now()
 
-	report.Add = summarise(forEachPod(o.pods, o.parallel, func(i int) error {
+	addSamples := forEachPod(o.pods, o.parallel, func(i int) error {
 		res, err := cni.AddNetworkList(ctx, list, rts[i])
 		if err != nil {
 			return err
@@ -151,13 +152,26 @@ func runBench(ctx context.Context, o *options) error {
 		if addrs[0].ipv4 != nil && addrs[i].ipv4 != nil {
 			ping4 = append(ping4, timeFirstPing(ctx, names[i], addrs[0].ipv4))
 		}
-	}))
+	})
+	report.Add = summarise(addSamples)
+	// CHECK and DEL are only timed for pods whose ADD worked; DEL still runs for every
+	// pod so a half-failed run leaves nothing behind.
+	errAddFailed := errors.New("not measured: ADD failed")
 	report.Check = summarise(forEachPod(o.pods, o.parallel, func(i int) error {
+		if addSamples[i].err != nil {
+			return errAddFailed
+		}
 		return cni.CheckNetworkList(ctx, list, rts[i])
 	}, nil))
-	report.Del = summarise(forEachPod(o.pods, o.parallel, func(i int) error {
+	delSamples := forEachPod(o.pods, o.parallel, func(i int) error {
 		return cni.DelNetworkList(ctx, list, rts[i])
-	}, nil))
+	}, nil)
+	for i := range delSamples {
+		if addSamples[i].err != nil && delSamples[i].err == nil {
+			delSamples[i].err = errAddFailed
+		}
+	}
+	report.Del = summarise(delSamples)
 	report.WallS = time.Since(start).Seconds()
 	if o.ping {
 		p6, p4 := summarise(ping6), summarise(ping4)

@@ -7,6 +7,7 @@
 //	cnidriver -conflist F -bin DIRS -op bench -n 50 [-parallel 1] [-prefix cv6b-x-] [-ping]
 //	cnidriver -op serve -listen ADDR [-reply TEXT]     (a one-shot TCP listener for port-mapping tests)
 //	cnidriver -op dial -addr ADDR                       (connects and prints what the listener sent)
+//	cnidriver -op bench-table -reports ours=A.json,baseline=B.json   (markdown table for BENCHMARKS.md)
 //
 // add prints the plugin chain's result JSON; check and del print {}; on failure
 // the error is printed as CNI error JSON and the exit code is 1 (2 for usage errors).
@@ -46,6 +47,9 @@ type options struct {
 	listen string
 	reply  string
 	addr   string
+
+	// bench-table
+	reports string
 }
 
 func parseFlags() *options {
@@ -55,7 +59,7 @@ func parseFlags() *options {
 	flag.StringVar(&o.netns, "netns", "", "path of the pod network namespace (CNI_NETNS)")
 	flag.StringVar(&o.containerID, "containerid", "", "container id (CNI_CONTAINERID)")
 	flag.StringVar(&o.ifName, "ifname", "eth0", "interface name inside the pod (CNI_IFNAME)")
-	flag.StringVar(&o.op, "op", "", "add|check|del|bench|serve|dial")
+	flag.StringVar(&o.op, "op", "", "add|check|del|bench|serve|dial|bench-table")
 	flag.StringVar(&o.cacheDir, "cachedir", libcni.CacheDir, "libcni result cache directory (must be the same for add, check and del)")
 	flag.StringVar(&o.cniArgs, "args", "", "CNI_ARGS as K=V;K=V")
 	flag.StringVar(&o.capArgs, "capargs", "", "capability arguments as a JSON object, e.g. {\"portMappings\":[...]}")
@@ -68,6 +72,7 @@ func parseFlags() *options {
 	flag.StringVar(&o.listen, "listen", "", "serve: address to listen on, e.g. [::]:8080")
 	flag.StringVar(&o.reply, "reply", "hello from the pod", "serve: text written to the accepted connection")
 	flag.StringVar(&o.addr, "addr", "", "dial: address to connect to")
+	flag.StringVar(&o.reports, "reports", "", "bench-table: ours=FILE,baseline=FILE (bench JSON reports)")
 	flag.Parse()
 	return o
 }
@@ -87,8 +92,10 @@ func main() {
 		err = serve(ctx, o.listen, o.reply)
 	case "dial":
 		err = dial(ctx, o.addr)
+	case "bench-table":
+		err = renderBenchTable(o.reports)
 	default:
-		fmt.Fprintf(os.Stderr, "cnidriver: unknown -op %q (want add, check, del, bench, serve or dial)\n", o.op)
+		fmt.Fprintf(os.Stderr, "cnidriver: unknown -op %q (want add, check, del, bench, serve, dial or bench-table)\n", o.op)
 		os.Exit(2)
 	}
 	if err != nil {
