@@ -4,13 +4,17 @@
 # (the driver's -op bench). Per pod: ADD, then the time until the new pod's first ping to
 # the first pod is answered (IPv6 and IPv4); then CHECK for all pods, then DEL for all.
 # Prints a markdown table (p50/p99 and ptp/cniv6 ratios) on stdout; raw JSON reports are
-# kept in artifacts/bench/. Usage: sudo bench/run.sh [N]
+# kept in artifacts/bench/. With --write the section between the bench markers in
+# BENCHMARKS.md is replaced by the output.
+# Usage: sudo bench/run.sh [--write] [N]
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tests/e2e/lib.sh
 . "$repo/tests/e2e/lib.sh"
 cv6_require_root "bench/run.sh"
 cv6_require_binaries
+write=0
+if [ "${1:-}" = "--write" ]; then write=1; shift; fi
 pods=${1:-${N:-50}}
 
 tag=$(head -c3 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -38,6 +42,20 @@ run_one() { # run_one LABEL PLUGIN_JSON
 run_one cniv6 "$(cv6_plugin_json "$cv6_workdir/ipam" "$cv6_workdir/cniv6.log" "$v6" "$v4")"
 run_one ptp "$(cv6_ptp_json "$cv6_workdir/host-local" "$v6" "$v4")"
 
-echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) CPUs, kernel $(uname -r); $pods pods per plugin, serial, through libcni 1.1.2 (Debian); reference plugins: Debian containernetworking-plugins $(dpkg-query -W -f='${Version}' containernetworking-plugins 2>/dev/null || echo '?')."
-echo
-"$cv6_driver" -op bench-table -reports "cniv6=$out/cniv6.json,ptp+host-local=$out/ptp.json"
+table="$out/table.md"
+{
+  echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) CPUs, kernel $(uname -r); $pods pods per plugin, serial, through libcni 1.1.2 (Debian); reference plugins: Debian containernetworking-plugins $(dpkg-query -W -f='${Version}' containernetworking-plugins 2>/dev/null || echo '?')."
+  echo
+  "$cv6_driver" -op bench-table -reports "cniv6=$out/cniv6.json,ptp+host-local=$out/ptp.json"
+} >"$table"
+cat "$table"
+
+if [ "$write" = 1 ]; then
+  doc="$repo/BENCHMARKS.md"
+  awk -v table="$table" '
+    /<!-- bench:begin -->/ { print; while ((getline line < table) > 0) print line; skip = 1; next }
+    /<!-- bench:end -->/ { skip = 0 }
+    !skip { print }
+  ' "$doc" >"$doc.tmp" && mv "$doc.tmp" "$doc"
+  echo "updated $doc" >&2
+fi
