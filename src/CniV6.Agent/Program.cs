@@ -17,7 +17,7 @@ internal static class Program
         // The empty builder leaves out appsettings.json and unprefixed environment variables; the agent's
         // configuration layers are exactly those of AgentConfiguration.
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ApplicationName = "cniv6-agent" });
-        AgentConfiguration.Build(builder.Configuration, args, Environment.GetEnvironmentVariable);
+        AgentConfiguration.Build(builder.Configuration, args, AgentConfiguration.ProcessEnvironment());
 
         AgentOptions options;
         INodeApi? nodeApi = null;

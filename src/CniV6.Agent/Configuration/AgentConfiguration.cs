@@ -31,24 +31,37 @@ internal static class AgentConfiguration
         ["--log-level"] = "Logging:LogLevel:Default",
     };
 
-    public static void Build(IConfigurationBuilder builder, string[] args, Func<string, string?> environment)
+    public static void Build(IConfigurationBuilder builder, string[] args, IReadOnlyDictionary<string, string> environment)
     {
+        var prefixed = FromEnvironment(environment);
+
         // The file's path can itself come from the flags or the environment, so read those first.
         var early = new ConfigurationBuilder()
-            .AddEnvironmentVariables(EnvironmentPrefix)
+            .AddInMemoryCollection(prefixed)
             .AddCommandLine(args, ToSwitchMappings())
             .Build();
         var explicitFile = early["Config"];
 
         builder.AddJsonFile(Path.GetFullPath(explicitFile ?? DefaultConfigFile), optional: explicitFile is null, reloadOnChange: false);
-        if (environment("NODE_NAME") is { Length: > 0 } nodeName)
+        if (environment.GetValueOrDefault("NODE_NAME") is { Length: > 0 } nodeName)
         {
             builder.AddInMemoryCollection([new KeyValuePair<string, string?>("NodeName", nodeName)]);
         }
 
-        builder.AddEnvironmentVariables(EnvironmentPrefix);
+        builder.AddInMemoryCollection(prefixed);
         builder.AddCommandLine(args, ToSwitchMappings());
     }
+
+    /// <summary>The process environment as <see cref="Build"/> expects it.</summary>
+    public static IReadOnlyDictionary<string, string> ProcessEnvironment() =>
+        Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+                   .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
+
+    /// <summary><c>CNIV6_CNI__MTU=1400</c> → <c>Cni:Mtu</c>, as the .NET environment-variable provider maps them.</summary>
+    private static IEnumerable<KeyValuePair<string, string?>> FromEnvironment(IReadOnlyDictionary<string, string> environment) =>
+        environment.Where(e => e.Key.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase))
+                   .Select(e => new KeyValuePair<string, string?>(e.Key[EnvironmentPrefix.Length..].Replace("__", ":", StringComparison.Ordinal), e.Value))
+                   .ToArray();
 
     private static Dictionary<string, string> ToSwitchMappings() => new(Flags, StringComparer.OrdinalIgnoreCase);
 }

@@ -103,7 +103,11 @@ internal static class AgentOptionsReader
 
     private static IPNetwork ParseNetwork(string value, string key)
     {
-        if (!IPNetwork.TryParse(value, out var network))
+        // Checked by hand: the runtime's parser silently clears host bits, but a pool written as an address
+        // ("fd00::1/64") is a typo worth stopping for, not something to guess about.
+        var slash = value.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0 || !IPNetwork.TryParse(value, out var network)
+            || !IPAddress.TryParse(value.AsSpan(0, slash), out var written) || !written.Equals(network.BaseAddress))
         {
             throw new AgentConfigurationException($"{key}: \"{value}\" is not a CIDR with the host bits zero");
         }

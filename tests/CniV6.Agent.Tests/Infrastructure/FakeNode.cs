@@ -1,0 +1,4 @@
+namespace CniV6.Agent.Tests.Infrastructure;
+
+/// <summary>What the fake apiserver knows about a node; rendered as a full Node object.</summary>
+internal sealed record FakeNode(string Name, string[] InternalIPs, string[] PodCidrs);

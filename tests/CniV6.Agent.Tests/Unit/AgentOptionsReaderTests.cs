@@ -1,0 +1,128 @@
+using System.Net;
+using CniV6.Agent.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace CniV6.Agent.Tests.Unit;
+
+public sealed class AgentOptionsReaderTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("cv6a-config-").FullName;
+
+    private static AgentOptions Read(string[] args, Dictionary<string, string> environment)
+    {
+        var builder = new ConfigurationBuilder();
+        AgentConfiguration.Build(builder, args, environment);
+        return AgentOptionsReader.Read(builder.Build());
+    }
+
+    [Fact]
+    public void Reads_a_static_config_file_with_pools_and_peers()
+    {
+        var file = Path.Combine(_dir, "agent.json");
+        File.WriteAllText(file, """
+            {
+              "NodeName": "edge-1",
+              "Source": "static",
+              "Cni": { "Mtu": 1400, "ConfDir": "/tmp/net.d", "Portmap": false, "MasqueradeExclude": ["fd00:10:96::/112"] },
+              "Health": { "Port": 9700, "Address": "::1" },
+              "Static": {
+                "Pools": ["fd00:10:244:1::/64", "10.244.1.0/24"],
+                "Peers": [
+                  { "Name": "edge-2", "Addresses": ["fd00:a11::12", "10.99.0.12"], "PodCidrs": ["fd00:10:244:2::/64", "10.244.2.0/24"] }
+                ]
+              }
+            }
+            """);
+
+        var options = Read(["--config", file], []);
+
+        Assert.Equal("edge-1", options.NodeName);
+        Assert.Equal(ClusterSourceKind.Static, options.Source);
+        Assert.Equal(1400, options.Mtu);
+        Assert.Equal("/tmp/net.d", options.CniConfDir);
+        Assert.False(options.Portmap);
+        Assert.Equal(9700, options.HealthPort);
+        Assert.Equal(IPAddress.IPv6Loopback, options.HealthAddress);
+        Assert.Equal([IPNetwork.Parse("fd00:10:96::/112")], options.ExtraMasqueradeExcludes);
+        Assert.Equal([IPNetwork.Parse("fd00:10:244:1::/64"), IPNetwork.Parse("10.244.1.0/24")], options.StaticPools);
+        var peer = Assert.Single(options.StaticPeers);
+        Assert.Equal("edge-2", peer.Name);
+        Assert.Equal([IPAddress.Parse("fd00:a11::12"), IPAddress.Parse("10.99.0.12")], peer.InternalAddresses);
+        Assert.Equal([IPNetwork.Parse("fd00:10:244:2::/64"), IPNetwork.Parse("10.244.2.0/24")], peer.PodCidrs);
+    }
+
+    [Fact]
+    public void Flags_override_environment_which_overrides_the_file()
+    {
+        var file = Path.Combine(_dir, "agent.json");
+        File.WriteAllText(file, """{ "NodeName": "from-file", "Cni": { "BinDir": "/file/bin", "Mtu": 1300 } }""");
+
+        var options = Read(
+            ["--kubeconfig", "/k", "--mtu", "1420"],
+            new() { ["CNIV6_CONFIG"] = file, ["NODE_NAME"] = "from-downward-api", ["CNIV6_CNI__BINDIR"] = "/env/bin", ["CNIV6_CNI__MTU"] = "1350" });
+
+        Assert.Equal("from-downward-api", options.NodeName);
+        Assert.Equal("/env/bin", options.CniBinDir);
+        Assert.Equal(1420, options.Mtu);
+        Assert.Equal("/k", options.Kubeconfig);
+        Assert.Equal(ClusterSourceKind.Kubernetes, options.Source);
+    }
+
+    [Fact]
+    public void Defaults_are_the_host_paths()
+    {
+        var options = Read(["--node-name", "n1", "--config", WriteEmptyFile()], []);
+
+        Assert.Equal("/etc/cni/net.d", options.CniConfDir);
+        Assert.Equal("10-cniv6.conflist", options.CniConfFileName);
+        Assert.Equal("/opt/cni/bin", options.CniBinDir);
+        Assert.Equal("/var/lib/cni/cniv6", options.IpamDataDir);
+        Assert.Equal(9646, options.HealthPort);
+        Assert.Equal(IPAddress.Loopback, options.HealthAddress);
+        Assert.Null(options.Mtu);
+        Assert.True(options.IpMasq);
+    }
+
+    [Theory]
+    [InlineData("--mtu", "jumbo", "Cni:Mtu")]
+    [InlineData("--source", "consul", "Source")]
+    [InlineData("--health-port", "70000", "Health:Port")]
+    public void Malformed_values_are_named_in_the_error(string flag, string value, string key)
+    {
+        var error = Assert.Throws<AgentConfigurationException>(() => Read(["--node-name", "n1", "--config", WriteEmptyFile(), flag, value], []));
+
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Node_name_is_required()
+    {
+        Assert.Throws<AgentConfigurationException>(() => Read(["--config", WriteEmptyFile()], []));
+    }
+
+    [Fact]
+    public void Static_source_needs_pools_with_host_bits_zero()
+    {
+        var file = Path.Combine(_dir, "bad.json");
+        File.WriteAllText(file, """{ "NodeName": "n1", "Source": "static", "Static": { "Pools": ["fd00:10:244:1::1/64"] } }""");
+
+        var error = Assert.Throws<AgentConfigurationException>(() => Read(["--config", file], []));
+
+        Assert.Contains("Static:Pools", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_explicit_config_file_is_an_error()
+    {
+        Assert.Throws<FileNotFoundException>(() => Read(["--node-name", "n1", "--config", Path.Combine(_dir, "nope.json")], []));
+    }
+
+    private string WriteEmptyFile()
+    {
+        var file = Path.Combine(_dir, "empty.json");
+        File.WriteAllText(file, "{}");
+        return file;
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}

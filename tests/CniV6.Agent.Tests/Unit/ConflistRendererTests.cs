@@ -1,0 +1,64 @@
+using System.Net;
+using System.Text.Json;
+using CniV6.Agent.Configuration;
+using CniV6.Agent.Dataplane;
+
+namespace CniV6.Agent.Tests.Unit;
+
+public class ConflistRendererTests
+{
+    private static readonly AgentOptions Options = new() { NodeName = "n1", IpamDataDir = "/var/lib/cni/cniv6" };
+
+    [Fact]
+    public void Renders_this_nodes_pools_and_every_nodes_cidrs_as_masquerade_exclusions()
+    {
+        var state = TestStates.Cluster(1, 1, 2, 3);
+
+        using var document = JsonDocument.Parse(ConflistRenderer.Render(Options, state, 1450));
+        var root = document.RootElement;
+        var cniv6 = root.GetProperty("plugins")[0];
+
+        Assert.Equal("1.0.0", root.GetProperty("cniVersion").GetString());
+        Assert.Equal("cniv6", root.GetProperty("name").GetString());
+        Assert.Equal("cniv6", cniv6.GetProperty("type").GetString());
+        Assert.Equal(1450, cniv6.GetProperty("mtu").GetInt32());
+        Assert.True(cniv6.GetProperty("ipMasq").GetBoolean());
+        Assert.Equal(
+            ["fd00:10:244:1::/64", "fd00:10:244:2::/64", "fd00:10:244:3::/64", "10.244.1.0/24", "10.244.2.0/24", "10.244.3.0/24"],
+            cniv6.GetProperty("masqueradeExclude").EnumerateArray().Select(e => e.GetString()));
+        var ipam = cniv6.GetProperty("ipam");
+        Assert.Equal("cniv6", ipam.GetProperty("type").GetString());
+        Assert.Equal(["fd00:10:244:1::/64", "10.244.1.0/24"], ipam.GetProperty("pools").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("/var/lib/cni/cniv6", ipam.GetProperty("dataDir").GetString());
+        var portmap = root.GetProperty("plugins")[1];
+        Assert.Equal("portmap", portmap.GetProperty("type").GetString());
+        Assert.True(portmap.GetProperty("capabilities").GetProperty("portMappings").GetBoolean());
+    }
+
+    [Fact]
+    public void Leaves_out_portmap_and_masquerade_when_configured_off()
+    {
+        var options = Options with { Portmap = false, IpMasq = false };
+
+        using var document = JsonDocument.Parse(ConflistRenderer.Render(options, TestStates.Cluster(1, 1), 1500));
+        var plugin = Assert.Single(document.RootElement.GetProperty("plugins").EnumerateArray());
+
+        Assert.False(plugin.GetProperty("ipMasq").GetBoolean());
+    }
+
+    [Fact]
+    public void Adds_configured_cluster_cidrs_to_the_exclusions()
+    {
+        var state = Cluster.ClusterState.Create("n1", TestStates.Node(1).PodCidrs, [TestStates.Node(1)], [IPNetwork.Parse("fd00:10:96::/112")]);
+
+        using var document = JsonDocument.Parse(ConflistRenderer.Render(Options, state, 1500));
+
+        Assert.Contains("fd00:10:96::/112", document.RootElement.GetProperty("plugins")[0].GetProperty("masqueradeExclude").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public void Same_state_renders_the_same_bytes()
+    {
+        Assert.Equal(ConflistRenderer.Render(Options, TestStates.Cluster(1, 3, 1, 2), 1500), ConflistRenderer.Render(Options, TestStates.Cluster(1, 1, 2, 3), 1500));
+    }
+}

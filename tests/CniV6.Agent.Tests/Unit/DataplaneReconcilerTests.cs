@@ -1,0 +1,139 @@
+using System.Net;
+using System.Text.Json;
+using CniV6.Agent.Cluster;
+using CniV6.Agent.Configuration;
+using CniV6.Agent.Dataplane;
+using CniV6.Agent.Health;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CniV6.Agent.Tests.Unit;
+
+public sealed class DataplaneReconcilerTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("cv6a-reconciler-").FullName;
+    private readonly FakeRouteTable _routes = new();
+    private readonly FakeMasquerade _masquerade = new();
+    private readonly FakeForwarding _forwarding = new();
+    private readonly ClusterStateStore _store = new();
+    private readonly AgentHealth _health = new(TimeProvider.System);
+    private readonly AgentMetrics _metrics = new();
+
+    private DataplaneReconciler Reconciler(AgentOptions? options = null) => new(
+        options ?? new AgentOptions { NodeName = "n1", CniConfDir = Path.Combine(_dir, "net.d"), CniBinDir = Path.Combine(_dir, "bin") },
+        _store, _routes, _masquerade, _forwarding, _health, _metrics, TimeProvider.System, NullLogger<DataplaneReconciler>.Instance);
+
+    [Fact]
+    public void First_sync_writes_the_conflist_routes_nat_and_forwarding_then_reports_ready()
+    {
+        var state = TestStates.Cluster(1, 1, 2, 3);
+        _store.Publish(state, TimeProvider.System);
+
+        Reconciler().Sync(state);
+
+        Assert.True(_health.IsReady);
+        Assert.Equal((true, true), _forwarding.Enabled);
+        Assert.Equal(4, _routes.Installed.Count);
+        Assert.Equal("cniv6", _masquerade.Network);
+        Assert.Equal(state.LocalPools, _masquerade.Pools);
+        Assert.Equal(6, _masquerade.Excludes!.Count);
+        using var conflist = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_dir, "net.d", "10-cniv6.conflist")));
+        Assert.Equal(1450, conflist.RootElement.GetProperty("plugins")[0].GetProperty("mtu").GetInt32());
+    }
+
+    [Fact]
+    public void A_node_leaving_removes_its_routes_and_leaves_foreign_ones_alone()
+    {
+        var reconciler = Reconciler();
+        reconciler.Sync(TestStates.Cluster(1, 1, 2, 3));
+
+        reconciler.Sync(TestStates.Cluster(1, 1, 2));
+
+        Assert.Equal(2, _routes.Installed.Count);
+        Assert.All(_routes.Installed, r => Assert.Contains(r.Destination.ToString(), new[] { "fd00:10:244:2::/64", "10.244.2.0/24" }));
+        Assert.Equal(2, _routes.Deleted);
+    }
+
+    [Fact]
+    public void A_restarted_agent_changes_nothing_that_is_already_right()
+    {
+        Reconciler().Sync(TestStates.Cluster(1, 1, 2, 3));
+        var replacedBefore = _routes.Replaced;
+
+        Reconciler().Sync(TestStates.Cluster(1, 1, 2, 3));
+
+        Assert.Equal(replacedBefore, _routes.Replaced);
+        Assert.Equal(0, _routes.Deleted);
+    }
+
+    [Fact]
+    public void Installs_the_plugin_from_the_configured_source()
+    {
+        var source = Path.Combine(_dir, "cniv6-new");
+        File.WriteAllBytes(source, [0x7f, (byte)'E', (byte)'L', (byte)'F']);
+
+        Reconciler(new AgentOptions { NodeName = "n1", CniConfDir = Path.Combine(_dir, "net.d"), CniBinDir = Path.Combine(_dir, "bin"), PluginSource = source })
+            .Sync(TestStates.Cluster(1, 1));
+
+        Assert.Equal(File.ReadAllBytes(source), File.ReadAllBytes(Path.Combine(_dir, "bin", "cniv6")));
+    }
+
+    [Fact]
+    public void Masquerade_is_left_alone_when_ip_masq_is_off()
+    {
+        Reconciler(new AgentOptions { NodeName = "n1", CniConfDir = Path.Combine(_dir, "net.d"), IpMasq = false }).Sync(TestStates.Cluster(1, 1));
+
+        Assert.Null(_masquerade.Network);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private sealed class FakeRouteTable : INodeRouteTable
+    {
+        public List<NodeRoute> Installed { get; } = [];
+
+        public int Replaced { get; private set; }
+
+        public int Deleted { get; private set; }
+
+        public IReadOnlyList<LocalPrefix> ListLocalPrefixes() =>
+        [
+            LocalPrefix.Of(1, IPAddress.Parse("::1"), 128, 65536),
+            LocalPrefix.Of(2, IPAddress.Parse("fd00:a11::11"), 64, 1450),
+            LocalPrefix.Of(2, IPAddress.Parse("10.99.0.11"), 24, 1450),
+        ];
+
+        public IReadOnlyList<NodeRoute> ListOwnedRoutes() => Installed.ToArray();
+
+        public void Replace(NodeRoute route)
+        {
+            Installed.RemoveAll(r => r.Destination == route.Destination);
+            Installed.Add(route);
+            Replaced++;
+        }
+
+        public void Delete(NodeRoute route)
+        {
+            Installed.Remove(route);
+            Deleted++;
+        }
+    }
+
+    private sealed class FakeMasquerade : IMasqueradeControl
+    {
+        public string? Network { get; private set; }
+
+        public IReadOnlyList<IPNetwork>? Pools { get; private set; }
+
+        public IReadOnlyList<IPNetwork>? Excludes { get; private set; }
+
+        public void Ensure(string networkName, IReadOnlyList<IPNetwork> pools, IReadOnlyList<IPNetwork> excludes) =>
+            (Network, Pools, Excludes) = (networkName, pools, excludes);
+    }
+
+    private sealed class FakeForwarding : IForwardingControl
+    {
+        public (bool IPv6, bool IPv4) Enabled { get; private set; }
+
+        public void Enable(bool ipv6, bool ipv4) => Enabled = (ipv6, ipv4);
+    }
+}
