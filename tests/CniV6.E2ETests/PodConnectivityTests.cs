@@ -48,11 +48,8 @@ public sealed class PodConnectivityTests
     public void First_ping_to_a_node_address_through_the_gateway_is_answered(string nodeAddress)
     {
         using var node = new E2ENode();
-        // A node address that is not on any pod link: reaching it needs the default route via the gateway.
         IPAddress address = IPAddress.Parse(nodeAddress);
-        node.Namespace.Ip("link", "add", "node0", "type", "dummy");
-        node.Namespace.Ip("addr", "add", $"{address}/{(address.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32)}", "dev", "node0", "nodad");
-        node.Namespace.Ip("link", "set", "node0", "up");
+        node.AddNodeAddress(address);
         string conflist = DualStackNetwork.Write(node);
         PodSandbox pod = node.CreatePod();
         node.Add(conflist, pod).EnsureSucceeded();

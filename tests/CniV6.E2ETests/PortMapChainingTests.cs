@@ -44,9 +44,7 @@ public sealed class PortMapChainingTests
         using var node = new E2ENode();
         IPAddress address = IPAddress.Parse(nodeAddress);
         bool ipv6 = address.AddressFamily == AddressFamily.InterNetworkV6;
-        node.Namespace.Ip("link", "add", "node0", "type", "dummy");
-        node.Namespace.Ip("addr", "add", $"{address}/{(ipv6 ? 128 : 32)}", "dev", "node0", "nodad");
-        node.Namespace.Ip("link", "set", "node0", "up");
+        node.AddNodeAddress(address);
         string conflist = DualStackNetwork.Write(node, "1.0.0", ConfLists.PortMap());
         PodSandbox pod = node.CreatePod();
         node.Add(conflist, pod, "-portmap", $"{HostPort}:{ContainerPort}/tcp").EnsureSucceeded();

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using CniV6.E2ETests.Infrastructure;
 
@@ -25,5 +26,23 @@ public sealed class ReferencePtpTests
         node.Check(conflist, pod).EnsureSucceeded();
         node.Del(conflist, pod).EnsureSucceeded();
         Assert.DoesNotContain(node.LinkNames(), n => n.StartsWith("veth", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Reference_ptp_with_portmap_forwards_a_mapped_node_port_to_a_listener_in_the_pod()
+    {
+        using var node = new E2ENode();
+        IPAddress nodeAddress = IPAddress.Parse("192.0.2.10");
+        node.AddNodeAddress(nodeAddress);
+        string conflist = node.WriteConfig(ConfLists.List("cv6e-ptp-portmap", "1.0.0",
+            ConfLists.Ptp(node, Pools.HostLocalIPv6, Pools.HostLocalIPv4), ConfLists.PortMap()));
+        PodSandbox pod = node.CreatePod();
+        node.Add(conflist, pod, "-portmap", "18080:8080/tcp").EnsureSucceeded();
+        using var listener = new PodListener(pod, 8080);
+
+        ProcessResult dial = node.Namespace.Exec(RepoLayout.DriverBinary, "-op", "dial", "-addr", $"{nodeAddress}:18080", "-timeout", "10s");
+
+        Assert.True(dial.Succeeded, dial.Describe());
+        Assert.Equal(PodListener.Greeting, dial.StandardOutput);
     }
 }

@@ -50,12 +50,17 @@ internal static class ConfLists
         ["snat"] = true,
     };
 
-    /// <summary>The reference ptp plugin (dual-stack through host-local, ipMasq on) — the baseline we compare with.</summary>
-    public static JsonObject Ptp(E2ENode node, params string[] subnets) => new()
+    /// <summary>The reference ptp plugin (host-local IPAM with default routes, ipMasq on) — the baseline we compare with.</summary>
+    public static JsonObject Ptp(E2ENode node, params string[] subnets)
     {
-        ["type"] = "ptp",
-        ["mtu"] = 1500,
-        ["ipMasq"] = true,
-        ["ipam"] = HostLocalIpam(node, subnets),
-    };
+        JsonObject ipam = HostLocalIpam(node, subnets);
+        ipam["routes"] = new JsonArray(new JsonObject { ["dst"] = "::/0" }, new JsonObject { ["dst"] = "0.0.0.0/0" });
+        return new JsonObject
+        {
+            ["type"] = "ptp",
+            ["mtu"] = 1500,
+            ["ipMasq"] = true,
+            ["ipam"] = ipam,
+        };
+    }
 }

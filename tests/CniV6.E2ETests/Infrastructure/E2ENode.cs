@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -97,6 +99,13 @@ internal sealed class E2ENode : IDisposable
         using JsonDocument doc = JsonDocument.Parse(Namespace.Ip("-j", "link", "show"));
         return doc.RootElement.EnumerateArray().Select(l => l.GetProperty("ifname").GetString()!).ToList();
     }
+
+    /// <summary>
+    /// Gives the node an address of its own (on loopback, like a node IP that is not on any pod link):
+    /// pods reach it only through their default route via the gateway.
+    /// </summary>
+    public void AddNodeAddress(IPAddress address) =>
+        Namespace.Ip("addr", "add", $"{address}/{(address.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32)}", "dev", "lo");
 
     /// <summary>The node's nat table as ip6tables-save / iptables-save print it.</summary>
     public string NatTable(bool ipv6) => Namespace.ExecChecked(ipv6 ? "ip6tables-save" : "iptables-save", "-t", "nat");

@@ -23,12 +23,20 @@ internal sealed class PodListener : IDisposable
         Task<string?> firstLine = process.StandardOutput.ReadLineAsync();
         if (!firstLine.Wait(TimeSpan.FromSeconds(10)) || firstLine.Result?.StartsWith("listening", StringComparison.Ordinal) != true)
         {
-            Dispose();
-            throw new InvalidOperationException($"listener in {pod.Namespace.Name} did not start: {process.StandardError.ReadToEnd()}");
+            Stop();
+            string stderr = process.StandardError.ReadToEnd();
+            process.Dispose();
+            throw new InvalidOperationException($"listener in {pod.Namespace.Name} did not start: {stderr}");
         }
     }
 
     public void Dispose()
+    {
+        Stop();
+        process.Dispose();
+    }
+
+    private void Stop()
     {
         if (!process.HasExited)
         {
@@ -36,6 +44,5 @@ internal sealed class PodListener : IDisposable
         }
 
         process.WaitForExit();
-        process.Dispose();
     }
 }
