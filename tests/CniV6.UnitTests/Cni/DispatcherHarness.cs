@@ -1,0 +1,74 @@
+using System.Runtime.Versioning;
+using System.Text;
+using System.Text.Json;
+using CniV6.Plugin.Cni;
+using CniV6.Plugin.Logging;
+
+namespace CniV6.UnitTests.Cni;
+
+/// <summary>Drives <see cref="CniDispatcher"/> with a fake environment, stdin and stdout, like skel_test.go does.</summary>
+[SupportedOSPlatform("linux")]
+internal sealed class DispatcherHarness
+{
+    public const string ValidConfig =
+        """{"cniVersion":"1.1.0","name":"pods","type":"cniv6","ipam":{"pools":["fd00:10:244::/64","10.244.0.0/24"]}}""";
+
+    public Dictionary<string, string> Environment { get; } = new()
+    {
+        ["CNI_COMMAND"] = "ADD",
+        ["CNI_CONTAINERID"] = "3f2a9c1b7d",
+        ["CNI_NETNS"] = "/var/run/netns/pod1",
+        ["CNI_IFNAME"] = "eth0",
+        ["CNI_PATH"] = "/opt/cni/bin:/usr/lib/cni",
+    };
+
+    public FakeCniPlugin Plugin { get; } = new();
+
+    public int PluginsCreated { get; private set; }
+
+    public List<LogSettings> LogsOpened { get; } = [];
+
+    public RecordingLoggerProvider Log { get; } = new();
+
+    public DispatcherOutcome Run(string stdin) => Run(Encoding.UTF8.GetBytes(stdin));
+
+    public DispatcherOutcome Run(byte[] stdin)
+    {
+        using var input = new MemoryStream(stdin, writable: false);
+        using var output = new MemoryStream();
+        var dispatcher = new CniDispatcher(
+            name => Environment.TryGetValue(name, out var value) ? value : null,
+            input,
+            output,
+            settings =>
+            {
+                LogsOpened.Add(settings);
+                return Log;
+            },
+            _ =>
+            {
+                PluginsCreated++;
+                return Plugin;
+            });
+        var exitCode = dispatcher.Run();
+        return new DispatcherOutcome(exitCode, Encoding.UTF8.GetString(output.ToArray()));
+    }
+}
+
+[SupportedOSPlatform("linux")]
+internal sealed record DispatcherOutcome(int ExitCode, string Stdout)
+{
+    /// <summary>Stdout parsed as the single JSON document it must be (throws if it is not exactly one).</summary>
+    public JsonElement Json
+    {
+        get
+        {
+            using var document = JsonDocument.Parse(Stdout);
+            return document.RootElement.Clone();
+        }
+    }
+
+    public int ErrorCode => Json.GetProperty("code").GetInt32();
+
+    public string ErrorText => $"{Json.GetProperty("msg").GetString()} {(Json.TryGetProperty("details", out var d) ? d.GetString() : "")}";
+}

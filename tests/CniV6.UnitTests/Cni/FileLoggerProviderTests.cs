@@ -1,0 +1,87 @@
+using System.Runtime.Versioning;
+using System.Text;
+using CniV6.Plugin.Logging;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CniV6.UnitTests.Cni;
+
+[SupportedOSPlatform("linux")]
+public sealed class FileLoggerProviderTests : IDisposable
+{
+    private static readonly DateTimeOffset Noon = new(2026, 11, 24, 12, 0, 1, 234, 567, TimeSpan.Zero);
+
+    private readonly TempDirectory directory = new();
+
+    public void Dispose() => directory.Dispose();
+
+    [Fact]
+    public void A_line_holds_time_pid_level_category_event_message_and_exception_on_one_line()
+    {
+        var line = Encoding.UTF8.GetString(FileLoggerProvider.FormatLine(
+            Noon, 4242, LogLevel.Warning, "CniV6.Plugin.Cni.CniDispatcher", new EventId(1003), "ADD failed\nsecond line", new InvalidOperationException("bad\r\nthing")));
+
+        Assert.Equal(
+            "2026-11-24T12:00:01.234567Z [4242] WARN CniV6.Plugin.Cni.CniDispatcher[1003] ADD failed\\nsecond line | System.InvalidOperationException: bad\\nthing\n",
+            line);
+    }
+
+    [Fact]
+    public void Events_are_appended_to_a_private_file_in_a_created_private_directory()
+    {
+        var path = directory.Combine("new", "dir", "cniv6.log");
+        using (var provider = FileLoggerProvider.Open(new LogSettings(path, LogLevel.Information), new FixedTime(Noon)))
+        {
+            var logger = provider.CreateLogger("test");
+            logger.LogInformation(new EventId(7), "first 1");
+            logger.LogDebug("filtered out");
+            logger.LogError(new EventId(8), "second");
+        }
+
+        using (var provider = FileLoggerProvider.Open(new LogSettings(path, LogLevel.Information), new FixedTime(Noon)))
+        {
+            provider.CreateLogger("other").LogWarning(new EventId(9), "third");
+        }
+
+        var pid = Environment.ProcessId;
+        Assert.Equal(
+            [
+                $"2026-11-24T12:00:01.234567Z [{pid}] INFO test[7] first 1",
+                $"2026-11-24T12:00:01.234567Z [{pid}] ERROR test[8] second",
+                $"2026-11-24T12:00:01.234567Z [{pid}] WARN other[9] third",
+            ],
+            File.ReadAllLines(path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(directory.Combine("new", "dir")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+    }
+
+    [Fact]
+    public void An_unopenable_log_file_turns_logging_off_instead_of_failing()
+    {
+        var blocker = directory.Combine("not-a-directory");
+        File.WriteAllText(blocker, "");
+        using var provider = FileLoggerProvider.Open(new LogSettings(Path.Combine(blocker, "cniv6.log"), LogLevel.Trace));
+        var logger = provider.CreateLogger("test");
+
+        logger.LogError("lost");
+
+        Assert.False(logger.IsEnabled(LogLevel.Critical));
+    }
+
+    [Fact]
+    public void Level_none_opens_nothing()
+    {
+        var path = directory.Combine("none.log");
+
+        using var provider = FileLoggerProvider.Open(new LogSettings(path, LogLevel.None));
+        provider.CreateLogger("test").LogCritical("dropped");
+
+        Assert.Same(NullLoggerProvider.Instance, provider);
+        Assert.False(File.Exists(path));
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
