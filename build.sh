@@ -21,7 +21,12 @@ publish() { # publish PROJECT EXECUTABLE
   local staging="$repo/artifacts/publish/$2"
   echo "== publish $1 (Native AOT, linux-x64) -> artifacts/bin/$2"
   rm -rf "$staging"
-  dotnet publish "src/$1" -c Release -r linux-x64 --no-restore -o "$staging"
+  if ! dotnet publish "src/$1" -c Release -r linux-x64 --no-restore -o "$staging"; then
+    # Never leave an older binary behind for the tests to pick up by mistake.
+    rm -f "$repo/artifacts/bin/$2"
+    echo "publish of $1 failed" >&2
+    return 1
+  fi
   # Only the executable goes to artifacts/bin: symbols (.dbg/.pdb) stay in the staging dir.
   install -D -m 0755 "$staging/$2" "$repo/artifacts/bin/$2"
 }

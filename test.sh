@@ -15,10 +15,11 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
+build_failed=0
 if ! ./build.sh --no-demo; then
-  echo "build failed; no tests were run" >&2
-  echo "0 passed, 1 failed"
-  exit 1
+  # Keep going: the unit tests still tell something; tests needing the missing binaries fail loudly.
+  echo "build.sh failed; running the tests anyway (this run counts as failed)" >&2
+  build_failed=1
 fi
 
 projects=(
@@ -33,6 +34,10 @@ mkdir -p "$results"
 
 total_passed=0 total_failed=0 status=0
 summary=()
+if [ "$build_failed" = 1 ]; then
+  total_failed=1 status=1
+  summary+=("build.sh (AOT publish / driver) FAILED")
+fi
 for project in "${projects[@]}"; do
   name=$(basename "$project")
   echo
