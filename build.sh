@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds CniV6 and runs a local demo:
-#   1. restores and publishes the two Native AOT executables to artifacts/bin/
+#   1. builds the libcni driver used by the demo, the end-to-end tests and the benchmark;
+#   2. restores and publishes the two Native AOT executables to artifacts/bin/
 #      (cniv6 — the CNI plugin, cniv6-agent — the node agent);
-#   2. builds the libcni driver used by the demo, the end-to-end tests and the benchmark;
 #   3. as root: adds three pods on a throwaway node namespace, shows their addresses and a
 #      ping between them, deletes everything again (tests/e2e/demo.sh).
 # Usage: sudo ./build.sh [--no-demo]
@@ -31,14 +31,14 @@ publish() { # publish PROJECT EXECUTABLE
   install -D -m 0755 "$staging/$2" "$repo/artifacts/bin/$2"
 }
 mkdir -p artifacts/bin
+echo "== libcni driver"
+tests/e2e/build-driver.sh "$repo/artifacts/bin/cnidriver"
+
 dotnet restore src/CniV6.Plugin -r linux-x64 >/dev/null
 dotnet restore src/CniV6.Agent -r linux-x64 >/dev/null
 publish CniV6.Plugin cniv6
 publish CniV6.Agent cniv6-agent
 rm -f artifacts/bin/*.pdb artifacts/bin/*.dbg
-
-echo "== libcni driver"
-tests/e2e/build-driver.sh "$repo/artifacts/bin/cnidriver"
 
 ls -l artifacts/bin
 if [ "$demo" = 1 ]; then
