@@ -23,11 +23,11 @@ public sealed class IpamStoreOnDiskTests : IDisposable
         }
 
         string json = File.ReadAllText(dir.StatePath(Network));
-        Assert.Contains("\"network\": \"podnet\"", json, StringComparison.Ordinal);
-        Assert.Contains("\"pool\": \"fd00:10::/112\"", json, StringComparison.Ordinal);
-        Assert.Contains("\"last\": \"10.244.0.1\"", json, StringComparison.Ordinal);
-        Assert.Contains("\"containerId\": \"c1\"", json, StringComparison.Ordinal);
-        Assert.Contains("\"netns\": \"/var/run/netns/p1\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"network\":\"podnet\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"pool\":\"fd00:10::/112\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"last\":\"10.244.0.1\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"containerId\":\"c1\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"netns\":\"/var/run/netns/p1\"", json, StringComparison.Ordinal);
     }
 
     [Fact]
