@@ -14,12 +14,12 @@ namespace CniV6.Plugin.Logging;
 internal sealed class FileLoggerProvider : ILoggerProvider
 {
     private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode FilePermissions = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     private readonly Lock gate = new();
     private readonly TimeProvider time;
     private readonly int processId = Environment.ProcessId;
-    private FileStream? file;
+    private AppendOnlyFile? file;
     private bool disabled;
 
     private FileLoggerProvider(LogSettings settings, TimeProvider time)
@@ -96,7 +96,7 @@ internal sealed class FileLoggerProvider : ILoggerProvider
         return Encoding.UTF8.GetBytes(builder.ToString());
     }
 
-    private static FileStream OpenFile(string path)
+    private static AppendOnlyFile OpenFile(string path)
     {
         var directory = Path.GetDirectoryName(path);
         if (!string.IsNullOrEmpty(directory))
@@ -104,14 +104,7 @@ internal sealed class FileLoggerProvider : ILoggerProvider
             Directory.CreateDirectory(directory, DirectoryMode);
         }
 
-        return new FileStream(path, new FileStreamOptions
-        {
-            Mode = System.IO.FileMode.Append,
-            Access = FileAccess.Write,
-            Share = FileShare.ReadWrite | FileShare.Delete,
-            BufferSize = 0,
-            UnixCreateMode = FileMode,
-        });
+        return AppendOnlyFile.Open(path, FilePermissions);
     }
 
     private static string LevelName(LogLevel level) => level switch

@@ -56,6 +56,39 @@ public sealed class FileLoggerProviderTests : IDisposable
     }
 
     [Fact]
+    public void Two_writers_appending_to_the_same_file_keep_every_line()
+    {
+        // Two plugin processes open the log at the same size; neither may overwrite the other's lines.
+        var path = directory.Combine("shared.log");
+        using var first = FileLoggerProvider.Open(new LogSettings(path, LogLevel.Information));
+        using var second = FileLoggerProvider.Open(new LogSettings(path, LogLevel.Information));
+        var a = first.CreateLogger("a");
+        var b = second.CreateLogger("b");
+
+        a.LogInformation("a1");
+        b.LogInformation("b1");
+        a.LogInformation("a2");
+        b.LogInformation("b2");
+
+        var events = File.ReadAllLines(path).Select(line => line[(line.IndexOf(" INFO ", StringComparison.Ordinal) + 6)..]);
+        Assert.Equal(["a[0] a1", "b[0] b1", "a[0] a2", "b[0] b2"], events);
+    }
+
+    [Fact]
+    public void A_symlink_in_place_of_the_log_file_is_not_followed()
+    {
+        var target = directory.Combine("target");
+        File.WriteAllText(target, "");
+        var link = directory.Combine("cniv6.log");
+        File.CreateSymbolicLink(link, target);
+        using var provider = FileLoggerProvider.Open(new LogSettings(link, LogLevel.Information));
+
+        provider.CreateLogger("test").LogError("must not land in the target");
+
+        Assert.Equal("", File.ReadAllText(target));
+    }
+
+    [Fact]
     public void An_unopenable_log_file_turns_logging_off_instead_of_failing()
     {
         var blocker = directory.Combine("not-a-directory");
