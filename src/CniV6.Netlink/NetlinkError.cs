@@ -18,11 +18,11 @@ internal readonly record struct NetlinkError(int Errno, string? ExtendedAck)
             return new NetlinkError(errno, null);
         }
 
-        // The echoed request: its header only when capped, else the whole request.
-        int echoed = NetlinkHeaders.NLMSG_HDRLEN;
+        // The echoed request: its header only when capped, else the whole request (whose length is not trusted).
+        long echoed = NetlinkHeaders.NLMSG_HDRLEN;
         if ((message.Flags & NetlinkHeaders.NLM_F_CAPPED) == 0)
         {
-            echoed = NetlinkHeaders.Align((int)Math.Min(HostByteOrder.ReadUInt32(payload[4..]), int.MaxValue - 4));
+            echoed = (HostByteOrder.ReadUInt32(payload[4..]) + 3L) & ~3L;
         }
 
         return new NetlinkError(errno, ReadExtendedAck(payload, 4 + echoed));
@@ -42,7 +42,7 @@ internal readonly record struct NetlinkError(int Errno, string? ExtendedAck)
         return new NetlinkError(errno, text);
     }
 
-    private static string? ReadExtendedAck(ReadOnlySpan<byte> payload, int offset)
+    private static string? ReadExtendedAck(ReadOnlySpan<byte> payload, long offset)
     {
         if (offset >= payload.Length)
         {
@@ -51,7 +51,7 @@ internal readonly record struct NetlinkError(int Errno, string? ExtendedAck)
 
         try
         {
-            var attributes = new NetlinkAttributeReader(payload[offset..]);
+            var attributes = new NetlinkAttributeReader(payload[(int)offset..]);
             while (attributes.TryRead(out ushort type, out ReadOnlySpan<byte> value))
             {
                 if (type == NetlinkHeaders.NLMSGERR_ATTR_MSG)
