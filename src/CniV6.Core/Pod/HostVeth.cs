@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Sockets;
+using CniV6.Linux;
+using CniV6.Netlink;
+
+namespace CniV6.Core.Pod;
+
+/// <summary>
+/// The node's side of a pod's veth: gateway duties (link-local IPv6 via its fixed MAC, 169.254.1.1 for IPv4)
+/// and the /128 and /32 routes that send the pod's traffic down this veth. Runs in the node's namespace.
+/// </summary>
+public static class HostVeth
+{
+    /// <summary>Host-route and gateway-address protocol tag, so our routes can be told apart from others'.</summary>
+    private const byte Protocol = RouteProtocol.CniV6;
+
+    public static void Configure(RtNetlink rt, string name, string alias, PodAddresses addresses)
+    {
+        var link = rt.GetLink(name) ?? throw new InvalidOperationException($"host veth {name} is missing after creation");
+        rt.SetLinkAlias(link.Index, alias);
+
+        if (addresses.IPv6 is not null)
+        {
+            // Before the link comes up: its EUI-64 link-local (the pod's gateway) must be usable at once,
+            // and a veth toward one pod never takes router advertisements.
+            Sysctl.TryWrite($"net/ipv6/conf/{name}/accept_dad", "0");
+            Sysctl.TryWrite($"net/ipv6/conf/{name}/accept_ra", "0");
+            // Explicit too, in case the node generates link-locals some other way (addr_gen_mode).
+            AddAddressIfMissing(rt, link.Index, PodGateway.IPv6, 64);
+        }
+
+        if (addresses.IPv4 is not null)
+        {
+            // The pod's gateway 169.254.1.1 lives on every host veth (scope link, so the node never uses it as
+            // a source elsewhere); proxy_arp answers for anything else the pod asks for, without delay.
+            Sysctl.TryWrite($"net/ipv4/conf/{name}/proxy_arp", "1");
+            Sysctl.TryWrite($"net/ipv4/neigh/{name}/proxy_delay", "0");
+            AddAddressIfMissing(rt, link.Index, PodGateway.IPv4, 32, RouteScope.Link);
+        }
+
+        rt.SetLinkUp(link.Index);
+
+        foreach (var address in addresses.All)
+        {
+            var scope = address.AddressFamily == AddressFamily.InterNetwork ? RouteScope.Link : RouteScope.Universe;
+            rt.ReplaceRoute(new RouteInfo(PodAddresses.HostPrefix(address), null, link.Index, scope, Protocol));
+        }
+    }
+
+    /// <summary>What CHECK finds wrong on the node side; empty when all is in place.</summary>
+    public static List<string> Verify(RtNetlink rt, string name, PodAddresses addresses)
+    {
+        var problems = new List<string>();
+        var link = rt.GetLink(name);
+        if (link is null)
+        {
+            problems.Add($"host veth {name} is missing");
+            return problems;
+        }
+
+        if (!link.IsUp)
+        {
+            problems.Add($"host veth {name} is down");
+        }
+
+        foreach (var address in addresses.All)
+        {
+            var prefix = PodAddresses.HostPrefix(address);
+            var routed = rt.ListRoutes(address.AddressFamily)
+                .Any(r => r.Destination.Equals(prefix) && r.OutputIndex == link.Index);
+            if (!routed)
+            {
+                problems.Add($"host route {prefix} dev {name} is missing");
+            }
+        }
+
+        return problems;
+    }
+
+    private static void AddAddressIfMissing(RtNetlink rt, int index, IPAddress address, int prefixLength, byte scope = RouteScope.Universe)
+    {
+        try
+        {
+            rt.AddAddress(index, address, prefixLength, noDad: true, scope: scope);
+        }
+        catch (NetlinkException e) when (e.Errno == Errno.EEXIST)
+        {
+            // Already there: the kernel generated the same EUI-64 link-local, or a retried ADD put it there.
+        }
+    }
+}
