@@ -6,7 +6,10 @@ internal static class AttachmentIds
     // Linux IFNAMSIZ is 16 including the terminating NUL.
     private const int MaxInterfaceNameLength = 15;
 
-    /// <summary>Container ids (and network names) as CNI allows them: <c>[A-Za-z0-9][A-Za-z0-9_.-]*</c>.</summary>
+    /// <summary>Network names as CNI allows them; the same character rule as container ids.</summary>
+    public static bool IsValidNetworkName(string? value) => IsValidContainerId(value);
+
+    /// <summary>Container ids as CNI allows them: <c>[A-Za-z0-9][A-Za-z0-9_.-]*</c>.</summary>
     public static bool IsValidContainerId(string? value)
     {
         if (string.IsNullOrEmpty(value) || !char.IsAsciiLetterOrDigit(value[0]))

@@ -48,7 +48,7 @@ public sealed class IpamStore : IDisposable
     internal static IpamStore Open(string dataDir, string networkName, TimeSpan lockTimeout, TimeProvider time)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataDir);
-        if (!AttachmentIds.IsValidContainerId(networkName))
+        if (!AttachmentIds.IsValidNetworkName(networkName))
         {
             throw new ArgumentException($"invalid network name '{networkName}'", nameof(networkName));
         }

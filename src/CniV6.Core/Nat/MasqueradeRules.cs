@@ -1,0 +1,285 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using CniV6.Core.Ipam;
+using CniV6.Linux;
+
+namespace CniV6.Core.Nat;
+
+/// <summary>
+/// Outbound masquerading for a CNI network: per address family with a pool, a chain
+/// <c>CNIV6-MASQ-&lt;8 hex&gt;</c> in the nat table that RETURNs for destinations inside the pools, excluded CIDRs
+/// and link-local/multicast, then MASQUERADEs the pool's sources; POSTROUTING jumps to it once, tagged with the
+/// comment <c>cniv6 masquerade &lt;network&gt;</c>. Changes are applied atomically with <c>*-restore --noflush</c>
+/// after one <c>*-save -t nat</c>, so the jump is never duplicated and the chain is rewritten only when it differs.
+/// </summary>
+public sealed class MasqueradeRules
+{
+    /// <summary>Where the installation markers live (a tmpfs, cleared with the rules on reboot).</summary>
+    public const string DefaultMarkerDirectory = "/run/cniv6/masquerade";
+
+    private const string LockFileName = "lock";
+    private static readonly TimeSpan DefaultCommandTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(60);
+    private static readonly AddressFamily[] Families = [AddressFamily.InterNetworkV6, AddressFamily.InterNetwork];
+
+    private readonly IIptablesRunner runner;
+    private readonly MasqueradeMarkers markers;
+    private readonly Func<ulong> netnsInode;
+    private readonly Lazy<IptablesBackend> backend;
+
+    /// <summary>Rules in the network namespace of the calling thread, using the real iptables binaries.</summary>
+    public MasqueradeRules()
+        : this(new ProcessIptablesRunner(DefaultCommandTimeout), DefaultMarkerDirectory, NetNamespace.CurrentInode)
+    {
+    }
+
+    internal MasqueradeRules(IIptablesRunner runner, string markerDirectory, Func<ulong> netnsInode)
+    {
+        this.runner = runner;
+        markers = new MasqueradeMarkers(markerDirectory);
+        this.netnsInode = netnsInode;
+        backend = new Lazy<IptablesBackend>(() => IptablesBackendDetector.Detect(runner));
+    }
+
+    /// <summary>The iptables implementation in use (detected on first use: costs a few processes).</summary>
+    public IptablesBackend Backend => backend.Value;
+
+    /// <summary>The chain name used for <paramref name="network"/>.</summary>
+    public static string ChainName(string network) => MasqueradeChain.ChainNameOf(ValidNetwork(network));
+
+    /// <summary>
+    /// Makes the rules match the desired ones. When the marker for this namespace and rule set exists, returns
+    /// without starting any process; <paramref name="force"/> ignores the marker (the agent's reconcile uses it
+    /// after <see cref="Check"/> found a problem).
+    /// </summary>
+    /// <exception cref="NatTableUnavailableException">the kernel has no nat table for a family that has a pool.</exception>
+    /// <exception cref="IptablesException">an iptables program failed.</exception>
+    public void Ensure(string network, IReadOnlyList<IPNetwork> pools, IReadOnlyList<IPNetwork> excludes, bool force = false)
+    {
+        List<MasqueradeChain> chains = Desired(network, pools, excludes);
+        if (chains.Count == 0)
+        {
+            return;
+        }
+
+        ulong inode = netnsInode();
+        string chain = chains[0].Chain;
+        string fingerprint = Fingerprint(chains);
+        if (!force && markers.Exists(inode, chain, fingerprint))
+        {
+            return;
+        }
+
+        // Serialize concurrent ADDs of this node: between save and restore another writer could add a second jump.
+        markers.EnsureDirectory();
+        using FileLock held = FileLock.Acquire(Path.Combine(markers.Directory, LockFileName), LockTimeout);
+        if (!force && markers.Exists(inode, chain, fingerprint))
+        {
+            return;
+        }
+
+        foreach (MasqueradeChain desired in chains)
+        {
+            var commands = new IptablesCommands(Backend, desired.Family);
+            NatTableSnapshot current = NatTableSnapshot.Parse(SaveNat(commands), desired.Chain);
+            string? script = EnsureScript(desired, current);
+            if (script is not null)
+            {
+                Restore(commands, script);
+            }
+        }
+
+        markers.Write(inode, chain, fingerprint);
+    }
+
+    /// <summary>Deletes the jump and the chain in both families (what exists of them) and the marker.</summary>
+    public void Remove(string network)
+    {
+        string chain = MasqueradeChain.ChainNameOf(ValidNetwork(network));
+        markers.EnsureDirectory();
+        using FileLock held = FileLock.Acquire(Path.Combine(markers.Directory, LockFileName), LockTimeout);
+        markers.Delete(netnsInode(), chain);
+        foreach (AddressFamily family in Families)
+        {
+            var commands = new IptablesCommands(Backend, family);
+            IptablesResult saved = runner.Run(commands.Save, ["-t", "nat"], null);
+            if (saved.ExitCode != 0)
+            {
+                // No nat table (or no such program): nothing of ours can be there.
+                continue;
+            }
+
+            NatTableSnapshot current = NatTableSnapshot.Parse(saved.StandardOutput, chain);
+            if (!current.ChainExists && current.JumpRules.Count == 0)
+            {
+                continue;
+            }
+
+            var script = new StringBuilder("*nat\n");
+            foreach (string jump in current.JumpRules)
+            {
+                script.Append("-D ").Append(jump.AsSpan(3)).Append('\n');
+            }
+
+            if (current.ChainExists)
+            {
+                // Declaring the chain under --noflush flushes it, after which it can be deleted.
+                script.Append(':').Append(chain).Append(" - [0:0]\n");
+                script.Append("-X ").Append(chain).Append('\n');
+            }
+
+            Restore(commands, script.Append("COMMIT\n").ToString());
+        }
+    }
+
+    /// <summary>What differs from the desired rules (empty when all is in place); never changes anything.</summary>
+    public IReadOnlyList<string> Check(string network, IReadOnlyList<IPNetwork> pools, IReadOnlyList<IPNetwork> excludes)
+    {
+        var problems = new List<string>();
+        foreach (MasqueradeChain desired in Desired(network, pools, excludes))
+        {
+            var commands = new IptablesCommands(Backend, desired.Family);
+            string saved;
+            try
+            {
+                saved = SaveNat(commands);
+            }
+            catch (IptablesException e)
+            {
+                problems.Add(e.Message);
+                continue;
+            }
+
+            problems.AddRange(Problems(desired, NatTableSnapshot.Parse(saved, desired.Chain), commands.FamilyTool));
+        }
+
+        return problems;
+    }
+
+    internal static string? EnsureScript(MasqueradeChain desired, NatTableSnapshot current)
+    {
+        var script = new StringBuilder();
+        if (!current.ChainExists || !current.ChainRules.SequenceEqual(desired.Rules, StringComparer.Ordinal))
+        {
+            script.Append(':').Append(desired.Chain).Append(" - [0:0]\n");
+            foreach (string rule in desired.Rules)
+            {
+                script.Append(rule).Append('\n');
+            }
+        }
+
+        bool jumpKept = false;
+        foreach (string jump in current.JumpRules)
+        {
+            if (!jumpKept && jump == desired.JumpRule)
+            {
+                jumpKept = true;
+                continue;
+            }
+
+            // A duplicate, or a jump to our chain we did not write in this form.
+            script.Append("-D ").Append(jump.AsSpan(3)).Append('\n');
+        }
+
+        if (!jumpKept)
+        {
+            script.Append(desired.JumpRule).Append('\n');
+        }
+
+        return script.Length == 0 ? null : $"*nat\n{script}COMMIT\n";
+    }
+
+    internal static IEnumerable<string> Problems(MasqueradeChain desired, NatTableSnapshot current, string tool)
+    {
+        string where = $"{tool} nat";
+        if (!current.ChainExists)
+        {
+            yield return $"{where}: chain {desired.Chain} of network {desired.Network} is missing";
+        }
+        else
+        {
+            foreach (string missing in desired.Rules.Except(current.ChainRules, StringComparer.Ordinal))
+            {
+                yield return $"{where}: rule '{missing}' is missing";
+            }
+
+            foreach (string unexpected in current.ChainRules.Except(desired.Rules, StringComparer.Ordinal))
+            {
+                yield return $"{where}: unexpected rule '{unexpected}'";
+            }
+
+            if (current.ChainRules.Count == desired.Rules.Count
+                && !current.ChainRules.Except(desired.Rules, StringComparer.Ordinal).Any()
+                && !current.ChainRules.SequenceEqual(desired.Rules, StringComparer.Ordinal))
+            {
+                yield return $"{where}: rules of chain {desired.Chain} are out of order";
+            }
+        }
+
+        int jumps = current.JumpRules.Count(j => j == desired.JumpRule);
+        if (jumps == 0)
+        {
+            yield return $"{where}: POSTROUTING jump '{desired.JumpRule}' is missing";
+        }
+        else if (jumps > 1)
+        {
+            yield return $"{where}: POSTROUTING jump to {desired.Chain} appears {jumps} times";
+        }
+
+        foreach (string other in current.JumpRules.Where(j => j != desired.JumpRule))
+        {
+            yield return $"{where}: unexpected POSTROUTING rule '{other}'";
+        }
+    }
+
+    private static List<MasqueradeChain> Desired(string network, IReadOnlyList<IPNetwork> pools, IReadOnlyList<IPNetwork> excludes)
+    {
+        ValidNetwork(network);
+        ArgumentNullException.ThrowIfNull(pools);
+        ArgumentNullException.ThrowIfNull(excludes);
+        return [.. Families
+            .Select(family => MasqueradeChain.For(network, family, pools, excludes))
+            .OfType<MasqueradeChain>()];
+    }
+
+    private static string ValidNetwork(string network) =>
+        AttachmentIds.IsValidNetworkName(network)
+            ? network
+            : throw new ArgumentException($"invalid network name '{network}'", nameof(network));
+
+    private static string Fingerprint(List<MasqueradeChain> chains) =>
+        string.Join('\n', chains.SelectMany(c => c.Rules.Append(c.JumpRule)));
+
+    private string SaveNat(IptablesCommands commands)
+    {
+        IptablesResult saved = runner.Run(commands.Save, ["-t", "nat"], null);
+        string command = $"{commands.Save} -t nat";
+        if (saved.ExitCode != 0)
+        {
+            throw Failure(commands, command, saved);
+        }
+
+        // A save that succeeds but shows no nat table means the table cannot be created in this kernel.
+        if (!saved.StandardOutput.Contains("*nat", StringComparison.Ordinal))
+        {
+            throw new NatTableUnavailableException(commands.Family, command, saved.ExitCode, saved.StandardError);
+        }
+
+        return saved.StandardOutput;
+    }
+
+    private void Restore(IptablesCommands commands, string script)
+    {
+        IptablesResult restored = runner.Run(commands.Restore, ["--noflush", "--wait=10"], script);
+        if (restored.ExitCode != 0)
+        {
+            throw Failure(commands, $"{commands.Restore} --noflush", restored);
+        }
+    }
+
+    private static IptablesException Failure(IptablesCommands commands, string command, IptablesResult result) =>
+        NatTableUnavailableException.Matches(result.StandardError)
+            ? new NatTableUnavailableException(commands.Family, command, result.ExitCode, result.StandardError)
+            : new IptablesException(command, result.ExitCode, result.StandardError);
+}
