@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using CniV6.IntegrationTests.Infrastructure;
+
+namespace CniV6.IntegrationTests.Nat;
+
+/// <summary>
+/// A throwaway network namespace named <c>cv6n-…</c> for NAT and forwarding tests; deleting it on
+/// <see cref="Dispose"/> also drops its interfaces and its iptables/nftables rules.
+/// </summary>
+public sealed class NatTestNamespace : IDisposable
+{
+    public const string NamePrefix = "cv6n-";
+
+    public NatTestNamespace()
+    {
+        Name = NamePrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
+        Command.Run("ip", "netns", "add", Name);
+        try
+        {
+            Exec("ip", "link", "set", "lo", "up");
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    public string Name { get; }
+
+    /// <summary>Inode of the namespace (what <c>NetNamespace.CurrentInode()</c> returns inside it).</summary>
+    public ulong Inode => ulong.Parse(Command.Run("stat", "-L", "-c", "%i", "/run/netns/" + Name).Trim(), CultureInfo.InvariantCulture);
+
+    /// <summary>Runs a command inside the namespace and returns its stdout; throws on a non-zero exit.</summary>
+    public string Exec(string program, params string[] arguments) =>
+        Command.Run("ip", ["netns", "exec", Name, program, .. arguments]);
+
+    public CommandResult TryExec(string program, params string[] arguments) =>
+        Command.TryRun("ip", ["netns", "exec", Name, program, .. arguments]);
+
+    public void Dispose() => Command.TryRun("ip", "netns", "delete", Name);
+}
