@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace CniV6.Agent.Tests.Infrastructure;
+
+/// <summary>A cniv6-agent running inside a node namespace (<c>ip netns exec</c> execs it, so the pid is the agent's).</summary>
+internal sealed class AgentProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+
+    private AgentProcess(Process process) => _process = process;
+
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    public static AgentProcess Start(string netns, IEnumerable<string> agentArgs)
+    {
+        var start = new ProcessStartInfo("ip")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "netns", "exec", netns, RequiredFiles.Agent }.Concat(agentArgs))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var agent = new AgentProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start the agent"));
+        agent._process.OutputDataReceived += (_, e) => agent.Append(e.Data);
+        agent._process.ErrorDataReceived += (_, e) => agent.Append(e.Data);
+        agent._process.BeginOutputReadLine();
+        agent._process.BeginErrorReadLine();
+        return agent;
+    }
+
+    /// <summary>Resident set size from /proc, in KiB.</summary>
+    public long ResidentKib()
+    {
+        var line = File.ReadLines($"/proc/{Pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0]);
+    }
+
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            _process.WaitForExit(5000);
+        }
+    }
+
+    public void Terminate() => Shell.Run("kill", "-TERM", Pid.ToString());
+
+    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.AppendLine(line);
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+}
