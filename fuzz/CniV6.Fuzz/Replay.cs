@@ -2,7 +2,10 @@ using CniV6.UnitTests.Fuzz;
 
 namespace CniV6.Fuzz;
 
-/// <summary>Runs saved inputs (AFL crashes, corpora) through a target and prints what each one did.</summary>
+/// <summary>
+/// Runs saved inputs (AFL crashes, corpora) through a target without AFL and prints what they did: findings grouped
+/// by exception type and the first CniV6 frame it came from, with the count and the smallest input of each group.
+/// </summary>
 internal static class Replay
 {
     public static int Run(FuzzTarget target, IEnumerable<string> paths)
@@ -14,8 +17,8 @@ internal static class Replay
             .Where(file => !Path.GetFileName(file).StartsWith("README", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
             .ToList();
-        var findings = 0;
         var outcomes = new Dictionary<FuzzOutcome, int>();
+        var findings = new Dictionary<string, List<(string File, long Size, string Message)>>(StringComparer.Ordinal);
         foreach (var file in files)
         {
             try
@@ -25,16 +28,32 @@ internal static class Replay
             }
             catch (Exception e)
             {
-                findings++;
-                Console.WriteLine($"FINDING {file}");
-                Console.WriteLine($"  {e.GetType().FullName}: {e.Message}");
-                Console.WriteLine($"  {e.StackTrace?.Split('\n').FirstOrDefault(line => line.Contains("CniV6.", StringComparison.Ordinal) && !line.Contains("Fuzz", StringComparison.Ordinal))?.Trim()}");
+                var origin = e.StackTrace?.Split('\n')
+                    .Select(line => line.Trim())
+                    .FirstOrDefault(line => line.StartsWith("at CniV6.", StringComparison.Ordinal) && !line.Contains("Fuzz", StringComparison.Ordinal))
+                    ?? "(no CniV6 frame)";
+                var key = $"{e.GetType().FullName} {origin}";
+                if (!findings.TryGetValue(key, out var group))
+                {
+                    findings[key] = group = [];
+                }
+
+                group.Add((file, new FileInfo(file).Length, e.Message));
             }
         }
 
+        foreach (var (key, group) in findings.OrderByDescending(pair => pair.Value.Count))
+        {
+            var smallest = group.MinBy(item => item.Size);
+            Console.WriteLine($"FINDING x{group.Count}: {key}");
+            Console.WriteLine($"  message: {smallest.Message}");
+            Console.WriteLine($"  smallest input ({smallest.Size} bytes): {smallest.File}");
+        }
+
+        var findingCount = findings.Values.Sum(group => group.Count);
         Console.WriteLine(
             $"{target.Name}: {files.Count} inputs, {outcomes.GetValueOrDefault(FuzzOutcome.Accepted)} accepted, " +
-            $"{outcomes.GetValueOrDefault(FuzzOutcome.Rejected)} rejected, {findings} findings");
-        return findings == 0 ? 0 : 1;
+            $"{outcomes.GetValueOrDefault(FuzzOutcome.Rejected)} rejected, {findingCount} findings in {findings.Count} distinct places");
+        return findingCount == 0 ? 0 : 1;
     }
 }

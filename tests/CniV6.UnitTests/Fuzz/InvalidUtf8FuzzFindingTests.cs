@@ -1,0 +1,87 @@
+using System.Runtime.Versioning;
+using System.Text.Json;
+using CniV6.Plugin.Cni;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CniV6.UnitTests.Fuzz;
+
+/// <summary>
+/// Fuzz finding: a JSON string holding bytes that are not UTF-8. <see cref="JsonDocument.Parse(ReadOnlyMemory{byte}, JsonDocumentOptions)"/>
+/// does not validate string contents, and <see cref="JsonElement.GetString"/> then throws
+/// <see cref="InvalidOperationException"/> ("Cannot transcode invalid UTF-8 JSON text to UTF-16 string") from
+/// <c>JsonFieldReader</c> and from <see cref="NetworkConfigParser.TryReadVersion"/>, which is documented never to
+/// throw. In the dispatcher the second throw happens inside its own catch block (choosing the error reply's
+/// version), so the process dies without printing a CNI error. Inputs: <c>fuzz/corpus/*/finding-invalid-utf8-*</c>.
+/// </summary>
+[SupportedOSPlatform("linux")]
+public sealed class InvalidUtf8FuzzFindingTests
+{
+    public static TheoryData<string> ConfigFindings => new()
+    {
+        "config/finding-invalid-utf8-cniversion.json",
+        "config/finding-invalid-utf8-name.json",
+        "config/finding-invalid-utf8-pool.json",
+    };
+
+    [Theory]
+    [MemberData(nameof(ConfigFindings))]
+    public void Config_with_invalid_utf8_string_is_rejected_with_a_cni_error(string file)
+    {
+        var input = FuzzCorpus.Read(file);
+
+        var escaped = Record.Exception(() => NetworkConfigParser.Parse(input, CniCommand.Add));
+
+        var error = Assert.IsType<CniException>(escaped);
+        Assert.Contains(error.Code, new[] { CniErrorCode.DecodingFailure, CniErrorCode.InvalidNetworkConfig });
+    }
+
+    [Fact]
+    public void Version_probe_of_invalid_utf8_cniversion_returns_null_instead_of_throwing()
+    {
+        var input = FuzzCorpus.Read("config/finding-invalid-utf8-cniversion.json");
+
+        string? version = "not probed";
+        var escaped = Record.Exception(() => version = NetworkConfigParser.TryReadVersion(input));
+
+        Assert.Null(escaped);
+        Assert.Null(version);
+    }
+
+    [Fact]
+    public void Result_with_invalid_utf8_string_is_rejected_with_a_cni_error()
+    {
+        var input = FuzzCorpus.Read("result/finding-invalid-utf8-interface-name.json");
+
+        var escaped = Record.Exception(() => CniResult.Parse(input));
+
+        Assert.Equal(CniErrorCode.DecodingFailure, Assert.IsType<CniException>(escaped).Code);
+    }
+
+    [Fact]
+    public void Dispatcher_answers_invalid_utf8_cniversion_with_an_error_object_on_stdout()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            [CniEnvironment.CommandVariable] = CniCommand.Add,
+            [CniEnvironment.ContainerIdVariable] = "fuzz0",
+            [CniEnvironment.NetNsVariable] = "/var/run/netns/fuzz0",
+            [CniEnvironment.IfNameVariable] = "eth0",
+        };
+        using var stdin = new MemoryStream(FuzzCorpus.Read("config/finding-invalid-utf8-cniversion.json"));
+        using var stdout = new MemoryStream();
+        var dispatcher = new CniDispatcher(
+            name => environment.GetValueOrDefault(name),
+            stdin,
+            stdout,
+            _ => NullLoggerProvider.Instance,
+            _ => throw new InvalidOperationException("a config that does not parse must never reach the plugin"));
+
+        int? exitCode = null;
+        var escaped = Record.Exception(() => exitCode = dispatcher.Run());
+
+        Assert.Null(escaped);
+        Assert.Equal(1, exitCode);
+        using var reply = JsonDocument.Parse(stdout.ToArray());
+        Assert.NotEqual(CniErrorCode.Internal, reply.RootElement.GetProperty("code").GetInt32());
+    }
+}
