@@ -6,26 +6,34 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CniV6.UnitTests.Fuzz;
 
 /// <summary>
-/// Fuzz finding: a JSON string holding bytes that are not UTF-8. <see cref="JsonDocument.Parse(ReadOnlyMemory{byte}, JsonDocumentOptions)"/>
-/// does not validate string contents, and <see cref="JsonElement.GetString"/> then throws
-/// <see cref="InvalidOperationException"/> ("Cannot transcode invalid UTF-8 JSON text to UTF-16 string") from
+/// Fuzz finding: a JSON string that cannot become a .NET string — raw bytes that are not UTF-8, or an escaped lone
+/// surrogate such as <c>"\ud800"</c>. <see cref="JsonDocument.Parse(ReadOnlyMemory{byte}, JsonDocumentOptions)"/>
+/// accepts both, and <see cref="JsonElement.GetString"/> then throws <see cref="InvalidOperationException"/>
+/// ("Cannot transcode invalid UTF-8 JSON text to UTF-16 string", "… missing low surrogate") from
 /// <c>JsonFieldReader</c> and from <see cref="NetworkConfigParser.TryReadVersion"/>, which is documented never to
 /// throw. In the dispatcher the second throw happens inside its own catch block (choosing the error reply's
-/// version), so the process dies without printing a CNI error. Inputs: <c>fuzz/corpus/*/finding-invalid-utf8-*</c>.
+/// version), so the process dies without printing a CNI error. Inputs: <c>fuzz/corpus/{config,result}/finding-*</c>.
 /// </summary>
 [SupportedOSPlatform("linux")]
-public sealed class InvalidUtf8FuzzFindingTests
+public sealed class UndecodableJsonStringFuzzFindingTests
 {
     public static TheoryData<string> ConfigFindings => new()
     {
         "config/finding-invalid-utf8-cniversion.json",
         "config/finding-invalid-utf8-name.json",
         "config/finding-invalid-utf8-pool.json",
+        "config/finding-lone-surrogate-logfile.json",
+    };
+
+    public static TheoryData<string> ResultFindings => new()
+    {
+        "result/finding-invalid-utf8-interface-name.json",
+        "result/finding-lone-surrogate-interface-name.json",
     };
 
     [Theory]
     [MemberData(nameof(ConfigFindings))]
-    public void Config_with_invalid_utf8_string_is_rejected_with_a_cni_error(string file)
+    public void Config_with_undecodable_string_is_rejected_with_a_cni_error(string file)
     {
         var input = FuzzCorpus.Read(file);
 
@@ -47,10 +55,11 @@ public sealed class InvalidUtf8FuzzFindingTests
         Assert.Null(version);
     }
 
-    [Fact]
-    public void Result_with_invalid_utf8_string_is_rejected_with_a_cni_error()
+    [Theory]
+    [MemberData(nameof(ResultFindings))]
+    public void Result_with_undecodable_string_is_rejected_with_a_cni_error(string file)
     {
-        var input = FuzzCorpus.Read("result/finding-invalid-utf8-interface-name.json");
+        var input = FuzzCorpus.Read(file);
 
         var escaped = Record.Exception(() => CniResult.Parse(input));
 
