@@ -30,8 +30,8 @@ public sealed class DualStackAddTests
 
         // The result the runtime records names exactly the addresses the pod has.
         Assert.Equal(
-            addresses.Select(a => a.Address).Order().ToList(),
-            add.ResultAddresses().Select(r => r.Address).Order().ToList());
+            addresses.Select(a => a.Address.ToString()).Order().ToList(),
+            add.ResultAddresses().Select(r => r.Address.ToString()).Order().ToList());
     }
 
     [Fact]

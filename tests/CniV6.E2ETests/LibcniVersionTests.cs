@@ -20,8 +20,8 @@ public sealed class LibcniVersionTests
 
         Assert.Equal(cniVersion, add.CniVersion);
         Assert.Equal(
-            pod.GlobalAddresses().Select(a => a.Address).Order().ToList(),
-            add.ResultAddresses().Select(r => r.Address).Order().ToList());
+            pod.GlobalAddresses().Select(a => a.Address.ToString()).Order().ToList(),
+            add.ResultAddresses().Select(r => r.Address.ToString()).Order().ToList());
         if (cniVersion == "0.4.0")
         {
             // 0.4.0 results carry the IP version per address.

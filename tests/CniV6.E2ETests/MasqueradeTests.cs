@@ -20,13 +20,16 @@ public sealed class MasqueradeTests
         string nat = node.NatTable(ipv6);
         string chain = NodeNaming.MasqueradeChain(DualStackNetwork.Name);
         string[] lines = nat.Split('\n');
-        Assert.Contains(lines, l => l.StartsWith($":{chain} ", StringComparison.OrdinalIgnoreCase));
-        Assert.Contains(lines, l => l.StartsWith("-A POSTROUTING", StringComparison.Ordinal)
-            && l.Contains($"-j {chain}", StringComparison.OrdinalIgnoreCase)
-            && l.Contains($"cniv6 masquerade {DualStackNetwork.Name}", StringComparison.Ordinal));
+        Assert.True(lines.Any(l => l.StartsWith($":{chain} ", StringComparison.OrdinalIgnoreCase)),
+            $"chain {chain} is not declared in the node's nat table:\n{nat}");
+        Assert.True(lines.Any(l => l.StartsWith("-A POSTROUTING", StringComparison.Ordinal)
+                && l.Contains($"-j {chain}", StringComparison.OrdinalIgnoreCase)
+                && l.Contains($"cniv6 masquerade {DualStackNetwork.Name}", StringComparison.Ordinal)),
+            $"no POSTROUTING jump to {chain} with comment \"cniv6 masquerade {DualStackNetwork.Name}\":\n{nat}");
         string[] rules = lines.Where(l => l.StartsWith($"-A {chain} ", StringComparison.OrdinalIgnoreCase)).ToArray();
-        Assert.Contains(rules, r => r.Contains($"-d {pool}", StringComparison.Ordinal) && r.Contains("-j RETURN", StringComparison.Ordinal));
-        Assert.Contains(rules, r => r.Contains("-j MASQUERADE", StringComparison.Ordinal));
+        Assert.True(rules.Any(r => r.Contains($"-d {pool}", StringComparison.Ordinal) && r.Contains("-j RETURN", StringComparison.Ordinal)),
+            $"no RETURN for destinations in {pool} in {chain}:\n{nat}");
+        Assert.True(rules.Any(r => r.Contains("-j MASQUERADE", StringComparison.Ordinal)), $"no MASQUERADE rule in {chain}:\n{nat}");
     }
 
     [Fact]
@@ -38,10 +41,11 @@ public sealed class MasqueradeTests
         node.Add(conflist, node.CreatePod()).EnsureSucceeded();
 
         string chain = NodeNaming.MasqueradeChain(DualStackNetwork.Name);
-        string[] jumps = node.NatTable(ipv6: true).Split('\n')
+        string nat = node.NatTable(ipv6: true);
+        string[] jumps = nat.Split('\n')
             .Where(l => l.StartsWith("-A POSTROUTING", StringComparison.Ordinal) && l.Contains($"-j {chain}", StringComparison.OrdinalIgnoreCase))
             .ToArray();
-        Assert.Single(jumps);
+        Assert.True(jumps.Length == 1, $"expected exactly one POSTROUTING jump to {chain}, found {jumps.Length}:\n{nat}");
     }
 
     [Fact]
