@@ -30,6 +30,7 @@ internal sealed partial class DataplaneReconciler(
     private readonly Backoff _retry = new(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30));
     private readonly string _conflistPath = Path.Combine(options.CniConfDir, options.CniConfFileName);
     private bool _pluginChecked;
+    private (IReadOnlyList<IPNetwork> Pools, IReadOnlyList<IPNetwork> Excludes)? _lastMasqueradeInputs;
     private DateTimeOffset _lastSyncedChange;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -38,9 +39,10 @@ internal sealed partial class DataplaneReconciler(
         while (!stoppingToken.IsCancellationRequested)
         {
             health.Heartbeat();
+            bool changed;
             try
             {
-                await store.WaitForChangeAsync(wait, stoppingToken).ConfigureAwait(false);
+                changed = await store.WaitForChangeAsync(wait, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -55,7 +57,8 @@ internal sealed partial class DataplaneReconciler(
 
             try
             {
-                Sync(state);
+                // A timed-out wait is the periodic resync: re-assert everything, including what seems unchanged.
+                Sync(state, full: !changed || _retry.Failures > 0);
                 _retry.Reset();
                 wait = options.ResyncInterval;
             }
@@ -71,13 +74,16 @@ internal sealed partial class DataplaneReconciler(
     }
 
     /// <summary>One full pass; every step is idempotent, so a pass after a failure simply starts over.</summary>
-    internal void Sync(ClusterState state)
+    internal void Sync(ClusterState state, bool full = true)
     {
         var started = time.GetTimestamp();
         var changeSeen = store.LastChange;
 
         InstallPluginOnce();
-        forwarding.Enable(state.UsesIPv6, state.UsesIPv4);
+        foreach (var key in forwarding.Enable(state.UsesIPv6, state.UsesIPv4))
+        {
+            LogSysctlChanged(key);
+        }
 
         var prefixes = routeTable.ListLocalPrefixes();
         var conflist = ConflistRenderer.Render(options, state, options.Mtu ?? DetectMtu(state, prefixes));
@@ -85,11 +91,6 @@ internal sealed partial class DataplaneReconciler(
         {
             metrics.ConflistWritten();
             LogConflistWritten(_conflistPath, state.LocalPools);
-        }
-
-        if (options.IpMasq)
-        {
-            masquerade.Ensure(options.NetworkName, state.LocalPools, state.ClusterPodCidrs);
         }
 
         var unroutable = new List<string>();
@@ -115,6 +116,17 @@ internal sealed partial class DataplaneReconciler(
         metrics.RoutesChanged(plan.ToReplace.Count, plan.ToDelete.Count, desired.Count);
         TimeSpan? sinceChange = changeSeen != _lastSyncedChange ? time.GetUtcNow() - changeSeen : null;
         _lastSyncedChange = changeSeen;
+
+        // Routes before NAT: iptables is the slow part of a sync, and a new node's pods cannot talk yet (its own
+        // agent has to sync before its first pod gets network), so its exclusion can follow a moment later. Between
+        // resyncs iptables only runs when its inputs changed.
+        var masqueradeInputs = (state.LocalPools, state.ClusterPodCidrs);
+        if (options.IpMasq && (full || !SameMasqueradeInputs(masqueradeInputs)))
+        {
+            masquerade.Ensure(options.NetworkName, masqueradeInputs.LocalPools, masqueradeInputs.ClusterPodCidrs, verify: full);
+            _lastMasqueradeInputs = masqueradeInputs;
+        }
+
         metrics.SyncSucceeded(time.GetElapsedTime(started), time.GetUtcNow(), sinceChange);
         if (!health.IsReady)
         {
@@ -123,6 +135,9 @@ internal sealed partial class DataplaneReconciler(
             LogReady(desired.Count);
         }
     }
+
+    private bool SameMasqueradeInputs((IReadOnlyList<IPNetwork> Pools, IReadOnlyList<IPNetwork> Excludes) inputs) =>
+        _lastMasqueradeInputs is { } last && last.Pools.SequenceEqual(inputs.Pools) && last.Excludes.SequenceEqual(inputs.Excludes);
 
     private void InstallPluginOnce()
     {
@@ -184,6 +199,9 @@ internal sealed partial class DataplaneReconciler(
 
     [LoggerMessage(EventId = 207, Level = LogLevel.Warning, Message = "Plugin source {Path} does not exist; not installing the plugin")]
     private partial void LogPluginSourceMissing(string path);
+
+    [LoggerMessage(EventId = 209, Level = LogLevel.Information, Message = "Set sysctl {Key}")]
+    private partial void LogSysctlChanged(string key);
 
     [LoggerMessage(EventId = 208, Level = LogLevel.Information, Message = "Stopping; routes, NAT rules and the conflist stay in place")]
     private partial void LogStopping();

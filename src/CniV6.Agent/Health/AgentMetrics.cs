@@ -72,7 +72,7 @@ internal sealed class AgentMetrics
         Gauge(text, "cniv6_agent_ready", "1 after the first successful sync.", Interlocked.Read(ref _ready));
         Gauge(text, "cniv6_agent_last_sync_duration_seconds", "Duration of the last successful sync.", Volatile.Read(ref _lastSyncSeconds));
         Gauge(text, "cniv6_agent_last_sync_timestamp_seconds", "Unix time of the last successful sync.", Volatile.Read(ref _lastSyncUnixSeconds));
-        Gauge(text, "cniv6_agent_change_to_sync_seconds", "From the last cluster change seen to the dataplane matching it.", Volatile.Read(ref _lastChangeToSyncSeconds));
+        Gauge(text, "cniv6_agent_change_to_routes_seconds", "From the last cluster change the agent saw to its routes being in place.", Volatile.Read(ref _lastChangeToSyncSeconds));
         Gauge(text, "process_resident_memory_bytes", "Resident set size.", Environment.WorkingSet);
         return text.ToString();
     }

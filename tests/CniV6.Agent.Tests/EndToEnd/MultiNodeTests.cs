@@ -97,12 +97,20 @@ public sealed class MultiNodeTests(MultiNodeCluster cluster, ITestOutputHelper o
         cluster.Api.Upsert(n4);
         var added = await WaitForRoutesAsync(present: true);
         output.WriteLine($"node ADDED → routes on all {MultiNodeCluster.NodeCount} nodes: {added.TotalMilliseconds:F0} ms");
+        var inAgent = new List<string>();
+        for (var node = 1; node <= MultiNodeCluster.NodeCount; node++)
+        {
+            var metrics = await cluster.MetricsAsync(node);
+            inAgent.Add(metrics.Split('\n').Single(l => l.StartsWith("cniv6_agent_change_to_routes_seconds ", StringComparison.Ordinal)).Split(' ')[1]);
+        }
+
+        output.WriteLine($"agents' own event → routes (s): {string.Join(", ", inAgent)}");
 
         clock.Restart();
         cluster.Api.Delete("n4");
         var deleted = await WaitForRoutesAsync(present: false);
         output.WriteLine($"node DELETED → routes gone on all nodes: {deleted.TotalMilliseconds:F0} ms");
-        Measurements.Record("node_change_to_routes_ms", $"added {added.TotalMilliseconds:F0}, deleted {deleted.TotalMilliseconds:F0}");
+        Measurements.Record("node_change_to_routes_ms", $"added {added.TotalMilliseconds:F0}, deleted {deleted.TotalMilliseconds:F0}; in-agent event→routes s: {string.Join(", ", inAgent)}");
 
         // A compacted history (410 Gone on the next watch) makes every agent list again and still follow changes.
         cluster.Api.ExpireHistory();
@@ -189,7 +197,7 @@ public sealed class MultiNodeTests(MultiNodeCluster cluster, ITestOutputHelper o
                 return clock.Elapsed;
             }
 
-            await Task.Delay(5);
+            await Task.Delay(10);
         }
 
         throw new TimeoutException($"n4's routes still {(present ? "missing" : "present")} on n{string.Join(", n", pending)}:\n{cluster.Agent(pending.First()).Log}");

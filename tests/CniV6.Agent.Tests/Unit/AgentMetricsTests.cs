@@ -18,7 +18,7 @@ public class AgentMetricsTests
         Assert.Contains("cniv6_agent_routes_replaced_total 4", lines);
         Assert.Contains("cniv6_agent_ready 1", lines);
         Assert.Contains("cniv6_agent_last_sync_timestamp_seconds 1800000000", lines);
-        Assert.Contains("cniv6_agent_change_to_sync_seconds 0.03", lines);
+        Assert.Contains("cniv6_agent_change_to_routes_seconds 0.03", lines);
         Assert.Contains("# TYPE cniv6_agent_syncs_total counter", lines);
         var samples = lines.Where(l => !l.StartsWith('#')).ToArray();
         Assert.Equal(lines.Count(l => l.StartsWith("# TYPE", StringComparison.Ordinal)), samples.Length);

@@ -78,6 +78,21 @@ public sealed class DataplaneReconcilerTests : IDisposable
     }
 
     [Fact]
+    public void Between_resyncs_iptables_runs_only_when_the_exclusions_change()
+    {
+        var reconciler = Reconciler();
+        reconciler.Sync(TestStates.Cluster(1, 1, 2), full: true);
+        reconciler.Sync(TestStates.Cluster(1, 1, 2), full: false);
+        Assert.Equal(1, _masquerade.Calls);
+
+        reconciler.Sync(TestStates.Cluster(1, 1, 2, 3), full: false);
+        Assert.Equal(2, _masquerade.Calls);
+
+        reconciler.Sync(TestStates.Cluster(1, 1, 2, 3), full: true);
+        Assert.Equal(3, _masquerade.Calls);
+    }
+
+    [Fact]
     public void Masquerade_is_left_alone_when_ip_masq_is_off()
     {
         Reconciler(new AgentOptions { NodeName = "n1", CniConfDir = Path.Combine(_dir, "net.d"), IpMasq = false }).Sync(TestStates.Cluster(1, 1));
@@ -126,14 +141,23 @@ public sealed class DataplaneReconcilerTests : IDisposable
 
         public IReadOnlyList<IPNetwork>? Excludes { get; private set; }
 
-        public void Ensure(string networkName, IReadOnlyList<IPNetwork> pools, IReadOnlyList<IPNetwork> excludes) =>
+        public int Calls { get; private set; }
+
+        public void Ensure(string networkName, IReadOnlyList<IPNetwork> pools, IReadOnlyList<IPNetwork> excludes, bool verify)
+        {
             (Network, Pools, Excludes) = (networkName, pools, excludes);
+            Calls++;
+        }
     }
 
     private sealed class FakeForwarding : IForwardingControl
     {
         public (bool IPv6, bool IPv4) Enabled { get; private set; }
 
-        public void Enable(bool ipv6, bool ipv4) => Enabled = (ipv6, ipv4);
+        public IReadOnlyList<string> Enable(bool ipv6, bool ipv4)
+        {
+            Enabled = (ipv6, ipv4);
+            return [];
+        }
     }
 }

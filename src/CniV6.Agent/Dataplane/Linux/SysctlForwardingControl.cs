@@ -5,5 +5,7 @@ namespace CniV6.Agent.Dataplane.Linux;
 /// <summary>Forwarding through CniV6.Core's <see cref="ForwardingSysctls"/>, which moves accept_ra 1→2 first.</summary>
 internal sealed class SysctlForwardingControl : IForwardingControl
 {
-    public void Enable(bool ipv6, bool ipv4) => ForwardingSysctls.Enable(ipv6, ipv4);
+    private readonly ForwardingSysctls _sysctls = new();
+
+    public IReadOnlyList<string> Enable(bool ipv6, bool ipv4) => _sysctls.Enable(ipv6, ipv4);
 }
