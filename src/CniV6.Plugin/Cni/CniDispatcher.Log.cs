@@ -12,7 +12,7 @@ internal sealed partial class CniDispatcher
     private partial void LogCommandSucceeded(string command, long elapsedMicroseconds);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning,
-        Message = "{Command} failed in {ElapsedMicroseconds} µs with code {Code}: {ErrorMessage} {Details}")]
+        Message = "{Command} failed in {ElapsedMicroseconds} µs with code {Code}: {ErrorMessage} [details: {Details}]")]
     private partial void LogCommandFailed(string command, long elapsedMicroseconds, int code, string errorMessage, string details, Exception? exception);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "{Command} failed in {ElapsedMicroseconds} µs with an unexpected exception")]
