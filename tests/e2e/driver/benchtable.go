@@ -79,5 +79,8 @@ func ratio(base, ours float64) string {
 	if ours <= 0 || base <= 0 {
 		return "–"
 	}
+	if r := base / ours; r >= 100 {
+		return fmt.Sprintf("%.0f×", r)
+	}
 	return fmt.Sprintf("%.1f×", base/ours)
 }
