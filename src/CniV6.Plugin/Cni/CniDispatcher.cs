@@ -99,6 +99,14 @@ internal sealed partial class CniDispatcher
     {
         var config = NetworkConfigParser.Parse(stdinBytes, environment.Command);
         EnsureLogOpen(new LogSettings(config.LogFile, config.LogLevel));
+        if (environment.Command is not (CniCommand.Gc or CniCommand.Status) && environment.NetNs is { } netNs && PluginNetNs.IsOwn(netNs))
+        {
+            throw new CniException(
+                CniErrorCode.InvalidNetNs,
+                $"plugin's netns and netns from {CniEnvironment.NetNsVariable} should not be the same",
+                netNs);
+        }
+
         LogCommandStarted(environment.Command, config.Name, config.CniVersion, environment.ContainerId, environment.IfName, environment.NetNs ?? "");
 
         var request = new CniRequest(

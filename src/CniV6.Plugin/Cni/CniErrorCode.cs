@@ -10,6 +10,9 @@ internal static class CniErrorCode
     public const int IoFailure = 5;
     public const int DecodingFailure = 6;
     public const int InvalidNetworkConfig = 7;
+
+    /// <summary>CNI_NETNS is unusable, e.g. the plugin's own namespace (libcni's ErrInvalidNetNS).</summary>
+    public const int InvalidNetNs = 8;
     public const int TryAgainLater = 11;
     /// <summary>STATUS: the plugin cannot service ADD requests.</summary>
     public const int PluginNotAvailable = 50;

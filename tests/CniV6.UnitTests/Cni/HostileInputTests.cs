@@ -40,6 +40,8 @@ public sealed class HostileInputTests
         new("ifname with colon", 4, "CNI_IFNAME", Env: new() { ["CNI_IFNAME"] = "eth0:1" }),
         new("ifname with space", 4, "CNI_IFNAME", Env: new() { ["CNI_IFNAME"] = "eth 0" }),
         new("ifname with tab", 4, "CNI_IFNAME", Env: new() { ["CNI_IFNAME"] = "eth\t0" }),
+        new("ADD into the plugin's own netns", 8, "CNI_NETNS", Env: new() { ["CNI_NETNS"] = "/proc/self/ns/net" }),
+        new("DEL in the plugin's own netns", 8, "CNI_NETNS", Env: new() { ["CNI_COMMAND"] = "DEL", ["CNI_NETNS"] = "/proc/thread-self/ns/net" }),
         new("CNI_ARGS pair without equals", 4, "CNI_ARGS", Env: new() { ["CNI_ARGS"] = "IgnoreUnknown=1;garbage" }),
 
         // Decoding (code 6) and size.
