@@ -10,17 +10,27 @@ namespace CniV6.Netlink;
 /// </summary>
 internal sealed class NetlinkSocket : INetlinkTransport
 {
-    private readonly SafeFd fd;
+    /// <summary>
+    /// The kernel answers rtnetlink requests while processing them, so a reply that has not come within this time
+    /// never will (e.g. a reply we failed to recognise as ours); failing beats hanging the container runtime.
+    /// </summary>
+    internal static readonly TimeSpan DefaultReplyTimeout = TimeSpan.FromSeconds(10);
 
-    private NetlinkSocket(SafeFd fd, uint portId)
+    private readonly SafeFd fd;
+    private readonly TimeSpan replyTimeout;
+
+    private NetlinkSocket(SafeFd fd, uint portId, TimeSpan replyTimeout)
     {
         this.fd = fd;
         PortId = portId;
+        this.replyTimeout = replyTimeout;
     }
 
     public uint PortId { get; }
 
-    internal static unsafe NetlinkSocket Open(int protocol)
+    internal static NetlinkSocket Open(int protocol) => Open(protocol, DefaultReplyTimeout);
+
+    internal static unsafe NetlinkSocket Open(int protocol, TimeSpan replyTimeout)
     {
         int raw = LibC.socket(NetlinkHeaders.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol);
         if (raw < 0)
@@ -36,6 +46,16 @@ internal sealed class NetlinkSocket : INetlinkTransport
             TrySetOption(raw, NetlinkHeaders.NETLINK_EXT_ACK, 1);
             TrySetOption(raw, NetlinkHeaders.NETLINK_CAP_ACK, 1);
 
+            var timeout = new Timeval
+            {
+                tv_sec = (nint)(replyTimeout.Ticks / TimeSpan.TicksPerSecond),
+                tv_usec = (nint)(replyTimeout.Ticks % TimeSpan.TicksPerSecond / TimeSpan.TicksPerMicrosecond),
+            };
+            if (LibC.setsockopt(raw, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, &timeout, sizeof(Timeval)) != 0)
+            {
+                throw LinuxException.FromLastError("setsockopt(SO_RCVTIMEO)");
+            }
+
             var local = new SockaddrNl { nl_family = NetlinkHeaders.AF_NETLINK };
             if (LibC.bind(raw, (sockaddr*)&local, sizeof(SockaddrNl)) != 0)
             {
@@ -49,7 +69,7 @@ internal sealed class NetlinkSocket : INetlinkTransport
                 throw LinuxException.FromLastError("getsockname(AF_NETLINK)");
             }
 
-            return new NetlinkSocket(fd, bound.nl_pid);
+            return new NetlinkSocket(fd, bound.nl_pid, replyTimeout);
         }
         catch
         {
@@ -99,6 +119,11 @@ internal sealed class NetlinkSocket : INetlinkTransport
                     if (errno == Errno.EINTR)
                     {
                         continue;
+                    }
+
+                    if (errno == Errno.EAGAIN)
+                    {
+                        throw new TimeoutException($"no netlink reply within {replyTimeout.TotalSeconds} s");
                     }
 
                     throw new LinuxException("recvfrom(AF_NETLINK)", errno);

@@ -15,6 +15,12 @@ public sealed class KernelLayoutTests
     }
 
     [Fact]
+    public unsafe void Timeval_is_two_C_longs()
+    {
+        Assert.Equal(2 * IntPtr.Size, sizeof(Timeval));
+    }
+
+    [Fact]
     public void Family_headers_have_the_kernels_sizes_and_round_trip()
     {
         Assert.Equal(16, IfInfoMsg.Size);
