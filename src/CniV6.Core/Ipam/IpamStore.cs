@@ -119,7 +119,7 @@ public sealed class IpamStore : IDisposable
         }
 
         var allocation = new Allocation(containerId, ifName, [.. chosen.Select(c => c.Address)], netns, _time.GetUtcNow());
-        var cursorsAfter = new Dictionary<IPNetwork, UInt128>(_cursors.ToDictionary(c => c.Key, c => c.Value.LastOffset));
+        Dictionary<IPNetwork, UInt128> cursorsAfter = CurrentCursors();
         foreach ((PoolCursor cursor, _, UInt128 offset) in chosen)
         {
             cursorsAfter[cursor.Pool] = offset;

@@ -33,6 +33,5 @@ public sealed class NatTableUnavailableException : IptablesException
         || standardError.Contains("do you need to insmod", StringComparison.OrdinalIgnoreCase)
         || standardError.Contains("Address family not supported", StringComparison.OrdinalIgnoreCase)
         || standardError.Contains("Protocol not supported", StringComparison.OrdinalIgnoreCase)
-        || standardError.Contains("Couldn't load target `MASQUERADE'", StringComparison.OrdinalIgnoreCase)
-        || standardError.Contains("can't initialize", StringComparison.OrdinalIgnoreCase);
+        || standardError.Contains("Couldn't load target `MASQUERADE'", StringComparison.OrdinalIgnoreCase);
 }
