@@ -1,6 +1,5 @@
 using System.Runtime.Versioning;
 using System.Text;
-using System.Text.Json;
 using CniV6.Plugin.Cni;
 using CniV6.Plugin.Logging;
 
@@ -53,22 +52,4 @@ internal sealed class DispatcherHarness
         var exitCode = dispatcher.Run();
         return new DispatcherOutcome(exitCode, Encoding.UTF8.GetString(output.ToArray()));
     }
-}
-
-[SupportedOSPlatform("linux")]
-internal sealed record DispatcherOutcome(int ExitCode, string Stdout)
-{
-    /// <summary>Stdout parsed as the single JSON document it must be (throws if it is not exactly one).</summary>
-    public JsonElement Json
-    {
-        get
-        {
-            using var document = JsonDocument.Parse(Stdout);
-            return document.RootElement.Clone();
-        }
-    }
-
-    public int ErrorCode => Json.GetProperty("code").GetInt32();
-
-    public string ErrorText => $"{Json.GetProperty("msg").GetString()} {(Json.TryGetProperty("details", out var d) ? d.GetString() : "")}";
 }
