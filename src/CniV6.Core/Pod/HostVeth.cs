@@ -14,10 +14,19 @@ public static class HostVeth
     /// <summary>Host-route and gateway-address protocol tag, so our routes can be told apart from others'.</summary>
     private const byte Protocol = RouteProtocol.CniV6;
 
-    public static void Configure(RtNetlink rt, string name, string alias, PodAddresses addresses)
+    /// <summary>
+    /// Labels a freshly created host veth with its network and attachment (see <see cref="LinkAlias"/>). Done right
+    /// after creation, before anything else, so that GC can attribute a veth whatever step a crashed ADD reached.
+    /// </summary>
+    public static void Label(RtNetlink rt, string name, string alias)
     {
         var link = rt.GetLink(name) ?? throw new InvalidOperationException($"host veth {name} is missing after creation");
         rt.SetLinkAlias(link.Index, alias);
+    }
+
+    public static void Configure(RtNetlink rt, string name, PodAddresses addresses)
+    {
+        var link = rt.GetLink(name) ?? throw new InvalidOperationException($"host veth {name} is missing after creation");
 
         if (addresses.IPv6 is not null)
         {
