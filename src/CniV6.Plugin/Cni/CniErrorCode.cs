@@ -32,6 +32,9 @@ internal static class CniErrorCode
     /// <summary>A delegated plugin could not be run, timed out or failed without a CNI error object.</summary>
     public const int DelegatedPluginFailed = 103;
 
+    /// <summary>The node has no usable nat table (module not loaded, IPv6 disabled) or iptables failed.</summary>
+    public const int NatUnavailable = 104;
+
     /// <summary>An exception that was not a <see cref="CniException"/>; the same number libcni's skel uses.</summary>
     public const int Internal = 999;
 }
