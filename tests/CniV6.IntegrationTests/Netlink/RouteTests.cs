@@ -86,6 +86,19 @@ public sealed class RouteTests
     }
 
     [Fact]
+    public void The_kernels_extended_ack_text_is_carried_by_the_exception()
+    {
+        using var pair = new VethPair();
+
+        var ex = Assert.Throws<NetlinkException>(() => pair.InA(rt =>
+            rt.AddRoute(new RouteInfo(IPNetwork.Parse("2001:db8:6::/64"), null, rt.GetLink(VethPair.Name)!.Index))));
+
+        // The link is down; the kernel explains which check failed.
+        Assert.Equal("Nexthop device is not up", ex.ExtendedAck);
+        Assert.Contains("Nexthop device is not up", ex.Message);
+    }
+
+    [Fact]
     public void ListRoutes_filters_by_table_including_tables_above_255()
     {
         using var pair = new VethPair();
