@@ -17,26 +17,24 @@ public sealed class IpamStore : IDisposable
     private const string LockFileName = "lock";
     private const string StateFileName = "state.json";
 
-    private readonly FileLock _lock;
-    private readonly string _directory;
-    private readonly string _statePath;
-    private readonly string _networkName;
-    private readonly TimeProvider _time;
-    private readonly Dictionary<(string ContainerId, string IfName), Allocation> _allocations;
-    private readonly HashSet<IPAddress> _usedAddresses;
-    private readonly Dictionary<IPNetwork, PoolCursor> _cursors;
-    private bool _disposed;
+    private readonly FileLock storeLock;
+    private readonly string directory;
+    private readonly string networkName;
+    private readonly TimeProvider time;
+    private readonly Dictionary<(string ContainerId, string IfName), Allocation> allocations;
+    private readonly HashSet<IPAddress> usedAddresses;
+    private readonly Dictionary<IPNetwork, PoolCursor> cursors;
+    private bool disposed;
 
-    private IpamStore(FileLock heldLock, string directory, string networkName, TimeProvider time, IpamState state)
+    private IpamStore(FileLock storeLock, string directory, string networkName, TimeProvider time, IpamState state)
     {
-        _lock = heldLock;
-        _directory = directory;
-        _statePath = Path.Combine(directory, StateFileName);
-        _networkName = networkName;
-        _time = time;
-        _allocations = state.Allocations.ToDictionary(a => (a.ContainerId, a.IfName));
-        _usedAddresses = [.. state.Allocations.SelectMany(a => a.Addresses)];
-        _cursors = state.Cursors.ToDictionary(c => c.Pool);
+        this.storeLock = storeLock;
+        this.directory = directory;
+        this.networkName = networkName;
+        this.time = time;
+        allocations = state.Allocations.ToDictionary(a => (a.ContainerId, a.IfName));
+        usedAddresses = [.. state.Allocations.SelectMany(a => a.Addresses)];
+        cursors = state.Cursors.ToDictionary(c => c.Pool);
     }
 
     /// <summary>Opens (creating if needed) the store of <paramref name="networkName"/> and locks it.</summary>
@@ -84,8 +82,8 @@ public sealed class IpamStore : IDisposable
 
     public Allocation? Find(string containerId, string ifName)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return _allocations.GetValueOrDefault((containerId, ifName));
+        ObjectDisposedException.ThrowIf(disposed, this);
+        return allocations.GetValueOrDefault((containerId, ifName));
     }
 
     /// <summary>
@@ -95,10 +93,10 @@ public sealed class IpamStore : IDisposable
     /// <exception cref="PoolExhaustedException">a pool has no free address; nothing was allocated.</exception>
     public Allocation Allocate(string containerId, string ifName, IReadOnlyList<IPNetwork> pools, string? netns)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(disposed, this);
         ArgumentNullException.ThrowIfNull(pools);
         ValidateAttachment(containerId, ifName);
-        if (_allocations.TryGetValue((containerId, ifName), out Allocation? existing))
+        if (allocations.TryGetValue((containerId, ifName), out Allocation? existing))
         {
             return existing;
         }
@@ -109,8 +107,8 @@ public sealed class IpamStore : IDisposable
         var chosen = new List<(PoolCursor Cursor, IPAddress Address, UInt128 Offset)>(pools.Count);
         foreach (IPNetwork pool in pools)
         {
-            PoolCursor cursor = _cursors.GetValueOrDefault(pool) ?? new PoolCursor(pool, UInt128.Zero);
-            if (!cursor.TryFindFree(_usedAddresses, out IPAddress address, out UInt128 offset))
+            PoolCursor cursor = cursors.GetValueOrDefault(pool) ?? new PoolCursor(pool, UInt128.Zero);
+            if (!cursor.TryFindFree(usedAddresses, out IPAddress address, out UInt128 offset))
             {
                 throw new PoolExhaustedException(pool);
             }
@@ -118,21 +116,21 @@ public sealed class IpamStore : IDisposable
             chosen.Add((cursor, address, offset));
         }
 
-        var allocation = new Allocation(containerId, ifName, [.. chosen.Select(c => c.Address)], netns, _time.GetUtcNow());
+        var allocation = new Allocation(containerId, ifName, [.. chosen.Select(c => c.Address)], netns, time.GetUtcNow());
         Dictionary<IPNetwork, UInt128> cursorsAfter = CurrentCursors();
         foreach ((PoolCursor cursor, _, UInt128 offset) in chosen)
         {
             cursorsAfter[cursor.Pool] = offset;
         }
 
-        Persist(_allocations.Values.Append(allocation), cursorsAfter);
+        Persist(allocations.Values.Append(allocation), cursorsAfter);
 
-        _allocations.Add((containerId, ifName), allocation);
+        allocations.Add((containerId, ifName), allocation);
         foreach ((PoolCursor cursor, IPAddress address, UInt128 offset) in chosen)
         {
-            _usedAddresses.Add(address);
+            usedAddresses.Add(address);
             cursor.MoveTo(offset);
-            _cursors.TryAdd(cursor.Pool, cursor);
+            cursors.TryAdd(cursor.Pool, cursor);
         }
 
         return allocation;
@@ -141,13 +139,13 @@ public sealed class IpamStore : IDisposable
     /// <summary>Frees the attachment's addresses; false when it held none.</summary>
     public bool Release(string containerId, string ifName)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!_allocations.TryGetValue((containerId, ifName), out Allocation? allocation))
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (!allocations.TryGetValue((containerId, ifName), out Allocation? allocation))
         {
             return false;
         }
 
-        Persist(_allocations.Values.Where(a => !ReferenceEquals(a, allocation)), CurrentCursors());
+        Persist(allocations.Values.Where(a => !ReferenceEquals(a, allocation)), CurrentCursors());
         Forget(allocation);
         return true;
     }
@@ -157,16 +155,16 @@ public sealed class IpamStore : IDisposable
     /// </summary>
     public IReadOnlyList<Allocation> ReleaseAllExcept(IReadOnlyCollection<(string ContainerId, string IfName)> keep)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(disposed, this);
         ArgumentNullException.ThrowIfNull(keep);
         var keepSet = new HashSet<(string, string)>(keep);
-        List<Allocation> released = [.. Ordered(_allocations.Values.Where(a => !keepSet.Contains((a.ContainerId, a.IfName))))];
+        List<Allocation> released = [.. Ordered(allocations.Values.Where(a => !keepSet.Contains((a.ContainerId, a.IfName))))];
         if (released.Count == 0)
         {
             return released;
         }
 
-        Persist(_allocations.Values.Where(a => keepSet.Contains((a.ContainerId, a.IfName))), CurrentCursors());
+        Persist(allocations.Values.Where(a => keepSet.Contains((a.ContainerId, a.IfName))), CurrentCursors());
         foreach (Allocation allocation in released)
         {
             Forget(allocation);
@@ -178,16 +176,16 @@ public sealed class IpamStore : IDisposable
     /// <summary>All allocations, oldest first.</summary>
     public IReadOnlyList<Allocation> List()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return [.. Ordered(_allocations.Values)];
+        ObjectDisposedException.ThrowIf(disposed, this);
+        return [.. Ordered(allocations.Values)];
     }
 
     public void Dispose()
     {
-        if (!_disposed)
+        if (!disposed)
         {
-            _disposed = true;
-            _lock.Dispose();
+            disposed = true;
+            storeLock.Dispose();
         }
     }
 
@@ -229,14 +227,14 @@ public sealed class IpamStore : IDisposable
             .ThenBy(a => a.ContainerId, StringComparer.Ordinal)
             .ThenBy(a => a.IfName, StringComparer.Ordinal);
 
-    private Dictionary<IPNetwork, UInt128> CurrentCursors() => _cursors.ToDictionary(c => c.Key, c => c.Value.LastOffset);
+    private Dictionary<IPNetwork, UInt128> CurrentCursors() => cursors.ToDictionary(c => c.Key, c => c.Value.LastOffset);
 
     private void Forget(Allocation allocation)
     {
-        _allocations.Remove((allocation.ContainerId, allocation.IfName));
+        allocations.Remove((allocation.ContainerId, allocation.IfName));
         foreach (IPAddress address in allocation.Addresses)
         {
-            _usedAddresses.Remove(address);
+            usedAddresses.Remove(address);
         }
     }
 
@@ -245,7 +243,7 @@ public sealed class IpamStore : IDisposable
         var document = new IpamStateDocument
         {
             Version = IpamStateDocument.CurrentVersion,
-            Network = _networkName,
+            Network = networkName,
             Pools = [.. cursors
                 .OrderBy(c => Cidr.Format(c.Key), StringComparer.Ordinal)
                 .Select(c => new PoolCursorDocument { Pool = Cidr.Format(c.Key), Last = Cidr.AddressAt(c.Key, c.Value).ToString() })],
@@ -260,6 +258,6 @@ public sealed class IpamStore : IDisposable
         };
 
         byte[] content = JsonSerializer.SerializeToUtf8Bytes(document, IpamStateJsonContext.Default.IpamStateDocument);
-        PrivateStoreFiles.ReplaceAtomically(_directory, StateFileName, content);
+        PrivateStoreFiles.ReplaceAtomically(directory, StateFileName, content);
     }
 }
