@@ -54,13 +54,6 @@ internal ref struct NetlinkMessageWriter
 
     internal void WriteUInt8(ushort type, byte value) => WriteAttribute(type, [value]);
 
-    internal void WriteUInt16(ushort type, ushort value)
-    {
-        Span<byte> value16 = stackalloc byte[2];
-        HostByteOrder.WriteUInt16(value16, value);
-        WriteAttribute(type, value16);
-    }
-
     internal void WriteUInt32(ushort type, uint value)
     {
         Span<byte> value32 = stackalloc byte[4];
