@@ -180,6 +180,15 @@ public sealed class IpamStore : IDisposable
         return [.. Ordered(allocations.Values)];
     }
 
+    /// <summary>How many addresses of <paramref name="pool"/> can still be handed out (CNI STATUS reports 50 at zero).</summary>
+    public UInt128 FreeAddresses(IPNetwork pool)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        UInt128 usable = new PoolCursor(pool, 0).UsableCount;
+        UInt128 used = (UInt128)usedAddresses.Count(address => Cidr.Contains(pool, address));
+        return used >= usable ? 0 : usable - used;
+    }
+
     public void Dispose()
     {
         if (!disposed)
