@@ -8,7 +8,9 @@
 # output), runs afl-fuzz on each target for the given time starting from fuzz/corpus/<target>, then prints
 # executions and findings per target from AFL's fuzzer_stats and replays every crash to name its exception.
 # Findings stay in fuzz/findings/<target>/default/{crashes,hangs} until the next run of that target.
-# Environment: FUZZ_CAPTURE=1 first re-records fuzz/corpus/netlink/dump-*.bin etc. in a throwaway netns (root).
+# Environment: FUZZ_CAPTURE=1 first re-records fuzz/corpus/netlink/dump-*.bin etc. in a throwaway netns (root);
+# FUZZ_MERGE=1 afterwards copies the inputs AFL found new coverage with (its queue, up to 4 KiB each) into
+# fuzz/corpus/<target>/afl-<sha256 prefix> so that the unit tests replay them too.
 # Exit status: 0 when no target found anything, 1 when some did, 2 on setup failure.
 set -euo pipefail
 fuzz=$(cd "$(dirname "$0")" && pwd)
@@ -111,6 +113,16 @@ for target in "${targets[@]}"; do
   fi
   if [ "$hangs" -gt 0 ]; then
     echo "-- $target hangs: $out/default/hangs"
+  fi
+  if [ "${FUZZ_MERGE:-0}" = 1 ]; then
+    merged=0
+    for entry in "$out"/default/queue/id:*; do
+      case "$entry" in *orig:*) continue ;; esac
+      [ "$(stat -c %s "$entry")" -le 4096 ] || continue
+      name="afl-$(sha256sum "$entry" | cut -c1-16)"
+      [ -e "$corpus/$name" ] || { cp "$entry" "$corpus/$name"; merged=$((merged + 1)); }
+    done
+    echo "-- $target: merged $merged queue entries into $corpus"
   fi
 done
 
