@@ -55,6 +55,8 @@ internal static class Program
         services.AddSingleton<INodeRouteTable, NetlinkNodeRouteTable>();
         services.AddSingleton<IMasqueradeControl, IptablesMasqueradeControl>();
         services.AddSingleton<IForwardingControl, SysctlForwardingControl>();
+        // Health first: it answers (not ready) while the reconciler's start-up waits for the first sync.
+        services.AddHostedService<HealthServer>();
         if (nodeApi is not null)
         {
             services.AddSingleton(nodeApi);
@@ -66,7 +68,6 @@ internal static class Program
         }
 
         services.AddHostedService<DataplaneReconciler>();
-        services.AddHostedService<HealthServer>();
 
         using var host = builder.Build();
         await host.RunAsync().ConfigureAwait(false);

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace CniV6.Agent.Dataplane;
 
 /// <summary>
@@ -46,16 +44,15 @@ internal static class AtomicFile
 
     private static bool SameContent(string path, ReadOnlySpan<byte> content)
     {
+        // A plain comparison: hashing would load libcrypto into an otherwise crypto-free process for nothing.
         using var stream = File.OpenRead(path);
         if (stream.Length != content.Length)
         {
             return false;
         }
 
-        Span<byte> existing = stackalloc byte[SHA256.HashSizeInBytes];
-        Span<byte> wanted = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(stream, existing);
-        SHA256.HashData(content, wanted);
-        return existing.SequenceEqual(wanted);
+        var existing = new byte[content.Length];
+        stream.ReadExactly(existing);
+        return content.SequenceEqual(existing);
     }
 }

@@ -30,8 +30,30 @@ internal sealed partial class DataplaneReconciler(
     private readonly Backoff _retry = new(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30));
     private readonly string _conflistPath = Path.Combine(options.CniConfDir, options.CniConfFileName);
     private bool _pluginChecked;
+    private HashSet<string> _reportedUnroutable = [];
     private (IReadOnlyList<IPNetwork> Pools, IReadOnlyList<IPNetwork> Excludes)? _lastMasqueradeInputs;
     private DateTimeOffset _lastSyncedChange;
+
+    /// <summary>How long start-up waits for the first sync before the host reports itself started anyway.</summary>
+    internal TimeSpan StartupWait { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Holds the host's "started" (and with it systemd's Type=notify READY=1) until the first sync, so units
+    /// ordered after cniv6-agent find the conflist and routes in place. Bounded, so an unreachable apiserver
+    /// delays readiness instead of failing the start.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await health.FirstSync.WaitAsync(StartupWait, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            LogStartedBeforeFirstSync(StartupWait.TotalSeconds);
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -95,10 +117,12 @@ internal sealed partial class DataplaneReconciler(
 
         var unroutable = new List<string>();
         var desired = DesiredRoutes.Compute(state, prefixes, unroutable);
-        foreach (var reason in unroutable)
+        foreach (var reason in unroutable.Where(r => !_reportedUnroutable.Contains(r)))
         {
             LogUnroutable(reason);
         }
+
+        _reportedUnroutable = [.. unroutable];
 
         var plan = RoutePlan.Compute(routeTable.ListOwnedRoutes(), desired);
         foreach (var route in plan.ToDelete)
@@ -199,6 +223,9 @@ internal sealed partial class DataplaneReconciler(
 
     [LoggerMessage(EventId = 207, Level = LogLevel.Warning, Message = "Plugin source {Path} does not exist; not installing the plugin")]
     private partial void LogPluginSourceMissing(string path);
+
+    [LoggerMessage(EventId = 210, Level = LogLevel.Warning, Message = "No successful sync within {Seconds} s of start; continuing to try")]
+    private partial void LogStartedBeforeFirstSync(double seconds);
 
     [LoggerMessage(EventId = 209, Level = LogLevel.Information, Message = "Set sysctl {Key}")]
     private partial void LogSysctlChanged(string key);

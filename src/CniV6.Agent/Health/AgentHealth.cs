@@ -3,13 +3,16 @@ namespace CniV6.Agent.Health;
 /// <summary>Liveness and readiness as the health endpoint reports them.</summary>
 internal sealed class AgentHealth(TimeProvider time)
 {
+    private readonly TaskCompletionSource _firstSync = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastHeartbeatTicks = time.GetUtcNow().UtcTicks;
-    private int _ready;
 
     /// <summary>Ready once the dataplane has been synced at least once (conflist written, routes and NAT in place).</summary>
-    public bool IsReady => Volatile.Read(ref _ready) == 1;
+    public bool IsReady => _firstSync.Task.IsCompleted;
 
-    public void MarkReady() => Volatile.Write(ref _ready, 1);
+    /// <summary>Completes with the first successful sync.</summary>
+    public Task FirstSync => _firstSync.Task;
+
+    public void MarkReady() => _firstSync.TrySetResult();
 
     /// <summary>The reconciler loop reports in every pass; a loop stuck in a kernel call stops doing so.</summary>
     public void Heartbeat() => Interlocked.Exchange(ref _lastHeartbeatTicks, time.GetUtcNow().UtcTicks);

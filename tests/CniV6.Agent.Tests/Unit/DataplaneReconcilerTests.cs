@@ -93,6 +93,32 @@ public sealed class DataplaneReconcilerTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_up_completes_only_after_the_first_sync()
+    {
+        _store.Publish(TestStates.Cluster(1, 1, 2), TimeProvider.System);
+        using var reconciler = Reconciler();
+
+        await reconciler.StartAsync(CancellationToken.None);
+
+        Assert.True(_health.IsReady);
+        Assert.True(File.Exists(Path.Combine(_dir, "net.d", "10-cniv6.conflist")));
+        await reconciler.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Start_up_gives_up_waiting_when_there_is_no_cluster_state()
+    {
+        using var reconciler = new DataplaneReconciler(
+            new AgentOptions { NodeName = "n1", CniConfDir = Path.Combine(_dir, "net.d") }, _store, _routes, _masquerade, _forwarding,
+            _health, _metrics, TimeProvider.System, NullLogger<DataplaneReconciler>.Instance) { StartupWait = TimeSpan.FromMilliseconds(200) };
+
+        await reconciler.StartAsync(CancellationToken.None);
+
+        Assert.False(_health.IsReady);
+        await reconciler.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public void Masquerade_is_left_alone_when_ip_masq_is_off()
     {
         Reconciler(new AgentOptions { NodeName = "n1", CniConfDir = Path.Combine(_dir, "net.d"), IpMasq = false }).Sync(TestStates.Cluster(1, 1));
