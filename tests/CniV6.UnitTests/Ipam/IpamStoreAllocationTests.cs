@@ -225,6 +225,23 @@ public sealed class IpamStoreAllocationTests : IDisposable
     }
 
     [Fact]
+    public void FreeAddresses_counts_usable_addresses_left_in_a_pool()
+    {
+        var v4 = IPNetwork.Parse("10.9.9.0/30");
+        var v6 = IPNetwork.Parse("fd00:9::/126");
+        using IpamStore store = Open();
+        Assert.Equal((UInt128)2, store.FreeAddresses(v4));
+        Assert.Equal((UInt128)3, store.FreeAddresses(v6));
+
+        store.Allocate("a", "eth0", [v6, v4], null);
+        store.Allocate("b", "eth0", [v6, v4], null);
+
+        Assert.Equal(UInt128.Zero, store.FreeAddresses(v4));
+        Assert.Equal(UInt128.One, store.FreeAddresses(v6));
+        Assert.Equal((UInt128)65535, store.FreeAddresses(IPNetwork.Parse("fd00:8::/112")));
+    }
+
+    [Fact]
     public void Store_is_unusable_after_dispose()
     {
         IpamStore store = Open();
