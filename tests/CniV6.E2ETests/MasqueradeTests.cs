@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using CniV6.E2ETests.Infrastructure;
 
@@ -60,5 +62,77 @@ public sealed class MasqueradeTests
 
         Assert.DoesNotContain("CNIV6-MASQ", node.NatTable(ipv6: true), StringComparison.Ordinal);
         Assert.DoesNotContain("CNIV6-MASQ", node.NatTable(ipv6: false), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2001:db8:ff::2")]
+    [InlineData("198.51.100.2")]
+    public void Pod_traffic_leaving_the_node_is_masqueraded_to_the_node_address(string outsideAddress)
+    {
+        using var node = new E2ENode();
+        using NetworkNamespace outside = AttachOutsideNetwork(node);
+
+        ProcessResult ping = PingOutsideFromNewPod(node, ipMasq: true, IPAddress.Parse(outsideAddress));
+
+        Assert.True(ping.Succeeded, ping.Describe() + "\n" + node.NatTable(outsideAddress.Contains(':', StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("2001:db8:ff::2")]
+    [InlineData("198.51.100.2")]
+    public void Without_ip_masq_the_outside_network_cannot_answer_pods(string outsideAddress)
+    {
+        // The control for the test above: the outside really has no route back to the pools.
+        using var node = new E2ENode();
+        using NetworkNamespace outside = AttachOutsideNetwork(node);
+
+        ProcessResult ping = PingOutsideFromNewPod(node, ipMasq: false, IPAddress.Parse(outsideAddress));
+
+        Assert.False(ping.Succeeded, ping.Describe());
+    }
+
+    /// <summary>
+    /// An "outside" network behind the node's uplink (2001:db8:ff::/64, 198.51.100.0/24) with no route back
+    /// to the pod pools: its replies can only arrive if the pod's source address was rewritten to the node's.
+    /// </summary>
+    private static NetworkNamespace AttachOutsideNetwork(E2ENode node)
+    {
+        var outside = new NetworkNamespace("ext");
+        try
+        {
+            node.Namespace.Ip("link", "add", "up0", "type", "veth", "peer", "name", "ext0", "netns", outside.Name);
+            node.Namespace.Ip("addr", "add", "2001:db8:ff::1/64", "dev", "up0", "nodad");
+            node.Namespace.Ip("addr", "add", "198.51.100.1/24", "dev", "up0");
+            node.Namespace.Ip("link", "set", "up0", "up");
+            outside.Ip("addr", "add", "2001:db8:ff::2/64", "dev", "ext0", "nodad");
+            outside.Ip("addr", "add", "198.51.100.2/24", "dev", "ext0");
+            outside.Ip("link", "set", "ext0", "up");
+
+            // The uplink itself must work before a pod uses it (neighbour entries resolved, links up), so the
+            // pod's ping tests only the pod path and the masquerading.
+            foreach (string address in new[] { "2001:db8:ff::2", "198.51.100.2" })
+            {
+                bool reachable = Enumerable.Range(0, 5)
+                    .Any(_ => node.Namespace.Exec("ping", "-n", "-c", "1", "-W", "1", address).Succeeded);
+                Assert.True(reachable, $"test setup: the node cannot reach the outside address {address}");
+            }
+
+            return outside;
+        }
+        catch
+        {
+            outside.Dispose();
+            throw;
+        }
+    }
+
+    private static ProcessResult PingOutsideFromNewPod(E2ENode node, bool ipMasq, IPAddress outsideAddress)
+    {
+        JsonObject plugin = ConfLists.CniV6(node, Pools.IPv6, Pools.IPv4);
+        plugin["ipMasq"] = ipMasq;
+        string conflist = node.WriteConfig(ConfLists.List(DualStackNetwork.Name, "1.0.0", plugin));
+        PodSandbox pod = node.CreatePod();
+        node.Add(conflist, pod).EnsureSucceeded();
+        return pod.PingOnce(outsideAddress);
     }
 }

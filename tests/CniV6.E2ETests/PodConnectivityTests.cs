@@ -29,15 +29,17 @@ public sealed class PodConnectivityTests
         Assert.True(back.Succeeded, back.Describe());
     }
 
-    [Fact]
-    public void First_ping_to_the_ipv6_link_local_gateway_is_answered()
+    [Theory]
+    [InlineData("fe80::ecee:eeff:feee:eeee")]
+    [InlineData("169.254.1.1")]
+    public void First_ping_to_the_gateway_is_answered(string gateway)
     {
         using var node = new E2ENode();
         string conflist = DualStackNetwork.Write(node);
         PodSandbox pod = node.CreatePod();
         node.Add(conflist, pod).EnsureSucceeded();
 
-        ProcessResult ping = pod.PingOnce(IPAddress.Parse("fe80::ecee:eeff:feee:eeee"));
+        ProcessResult ping = pod.PingOnce(IPAddress.Parse(gateway));
 
         Assert.True(ping.Succeeded, ping.Describe());
     }

@@ -12,7 +12,7 @@ internal static class NodeNaming
 
     /// <summary>MASQUERADE chain: <c>CNIV6-MASQ-</c> + 8 hex chars of SHA-256(network name).</summary>
     public static string MasqueradeChain(string networkName) =>
-        "CNIV6-MASQ-" + Sha256Hex(networkName)[..8].ToUpperInvariant();
+        "CNIV6-MASQ-" + Sha256Hex(networkName)[..8];
 
     private static string Sha256Hex(string text) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
