@@ -84,6 +84,32 @@ public static class NetNamespace
     /// <summary>An fd of the calling thread's network namespace.</summary>
     public static SafeFd OpenCurrent() => FileDescriptors.Open(CurrentThreadNetNsPath, LibC.O_RDONLY | LibC.O_CLOEXEC);
 
+    /// <summary>
+    /// The calling thread's network namespace cookie (SO_NETNS_COOKIE, Linux 5.14+): unique for the life of the
+    /// system and never reused, unlike the inode, which a new namespace gets again once an old one is gone.
+    /// Null when the kernel has no cookies.
+    /// </summary>
+    public static unsafe ulong? CurrentCookie()
+    {
+        const int SO_NETNS_COOKIE = 71;
+        int fd = LibC.socket(LibC.AF_UNIX, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            throw LinuxException.FromLastError("socket", "AF_UNIX");
+        }
+
+        try
+        {
+            ulong cookie = 0;
+            socklen_t length = sizeof(ulong);
+            return LibC.getsockopt(fd, LibC.SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &length) == 0 ? cookie : null;
+        }
+        finally
+        {
+            _ = LibC.close(fd);
+        }
+    }
+
     /// <summary>The inode number of the calling thread's network namespace; equal inodes mean the same namespace.</summary>
     public static unsafe ulong CurrentInode()
     {

@@ -25,20 +25,25 @@ public sealed class MasqueradeRules
 
     private readonly IIptablesRunner runner;
     private readonly MasqueradeMarkers markers;
-    private readonly Func<ulong> netnsInode;
+    // Identifies the namespace the rules live in; 0 means "cannot tell", and then no marker is trusted.
+    private readonly Func<ulong> netnsIdentity;
     private readonly Lazy<IptablesBackend> backend;
 
-    /// <summary>Rules in the network namespace of the calling thread, using the real iptables binaries.</summary>
+    /// <summary>
+    /// Rules in the network namespace of the calling thread, using the real iptables binaries. Markers are keyed
+    /// by the namespace cookie: an inode is handed to a new namespace once the old one is gone, and a marker left
+    /// by a deleted namespace must never vouch for rules in a new one.
+    /// </summary>
     public MasqueradeRules()
-        : this(new ProcessIptablesRunner(DefaultCommandTimeout), DefaultMarkerDirectory, NetNamespace.CurrentInode)
+        : this(new ProcessIptablesRunner(DefaultCommandTimeout), DefaultMarkerDirectory, () => NetNamespace.CurrentCookie() ?? 0)
     {
     }
 
-    internal MasqueradeRules(IIptablesRunner runner, string markerDirectory, Func<ulong> netnsInode)
+    internal MasqueradeRules(IIptablesRunner runner, string markerDirectory, Func<ulong> netnsIdentity)
     {
         this.runner = runner;
         markers = new MasqueradeMarkers(markerDirectory);
-        this.netnsInode = netnsInode;
+        this.netnsIdentity = netnsIdentity;
         backend = new Lazy<IptablesBackend>(() => IptablesBackendDetector.Detect(runner));
     }
 
@@ -63,10 +68,11 @@ public sealed class MasqueradeRules
             return;
         }
 
-        ulong inode = netnsInode();
+        ulong inode = netnsIdentity();
         string chain = chains[0].Chain;
         string fingerprint = Fingerprint(chains);
-        if (!force && markers.Exists(inode, chain, fingerprint))
+        bool trustMarkers = !force && inode != 0;
+        if (trustMarkers && markers.Exists(inode, chain, fingerprint))
         {
             return;
         }
@@ -74,7 +80,7 @@ public sealed class MasqueradeRules
         // Serialize concurrent ADDs of this node: between save and restore another writer could add a second jump.
         markers.EnsureDirectory();
         using FileLock held = FileLock.Acquire(Path.Combine(markers.Directory, LockFileName), LockTimeout);
-        if (!force && markers.Exists(inode, chain, fingerprint))
+        if (trustMarkers && markers.Exists(inode, chain, fingerprint))
         {
             return;
         }
@@ -99,7 +105,7 @@ public sealed class MasqueradeRules
         string chain = MasqueradeChain.ChainNameOf(ValidNetwork(network));
         markers.EnsureDirectory();
         using FileLock held = FileLock.Acquire(Path.Combine(markers.Directory, LockFileName), LockTimeout);
-        markers.Delete(netnsInode(), chain);
+        markers.Delete(netnsIdentity(), chain);
         foreach (AddressFamily family in Families)
         {
             var commands = new IptablesCommands(Backend, family);
