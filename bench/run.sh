@@ -44,7 +44,7 @@ run_one ptp "$(cv6_ptp_json "$cv6_workdir/host-local" "$v6" "$v4")"
 
 table="$out/table.md"
 {
-  echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) CPUs, kernel $(uname -r); $pods pods per plugin, serial, through libcni 1.1.2 (Debian); reference plugins: Debian containernetworking-plugins $(dpkg-query -W -f='${Version}' containernetworking-plugins 2>/dev/null || echo '?')."
+  echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) CPUs (load average $(cut -d' ' -f1-3 /proc/loadavg)), kernel $(uname -r); $pods pods per plugin, serial, through libcni 1.1.2 (Debian); reference plugins: Debian containernetworking-plugins $(dpkg-query -W -f='${Version}' containernetworking-plugins 2>/dev/null || echo '?')."
   echo
   "$cv6_driver" -op bench-table -reports "cniv6=$out/cniv6.json,ptp+host-local=$out/ptp.json"
 } >"$table"
