@@ -36,7 +36,7 @@ internal readonly struct JsonFieldReader(int errorCode, string subject)
         }
 
         return value.ValueKind == JsonValueKind.String
-            ? value.GetString()!
+            ? ReadText(value, Child(parentPath, name))
             : throw Error(Child(parentPath, name), $"expected a string, got {Describe(value)}");
     }
 
@@ -113,11 +113,27 @@ internal readonly struct JsonFieldReader(int errorCode, string subject)
         {
             var itemPath = Item(path, index++);
             items.Add(item.ValueKind == JsonValueKind.String
-                ? (item.GetString()!, itemPath)
+                ? (ReadText(item, itemPath), itemPath)
                 : throw Error(itemPath, $"expected a string, got {Describe(item)}"));
         }
 
         return items;
+    }
+
+    /// <summary>
+    /// A JSON string's text. The parser lets through strings that are not text (invalid UTF-8 bytes, an escaped
+    /// lone surrogate) and only GetString refuses them; that refusal becomes an error naming the field.
+    /// </summary>
+    private string ReadText(JsonElement value, string path)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw Error(path, "not valid UTF-8 text");
+        }
     }
 
     public static string Describe(JsonElement value) => Describe(value.ValueKind);

@@ -77,8 +77,9 @@ internal static partial class NetworkConfigParser
                     ? version.GetString()
                     : null;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string that is not valid UTF-8 text.
             return null;
         }
     }
@@ -106,7 +107,7 @@ internal static partial class NetworkConfigParser
         }
         catch (JsonException e)
         {
-            throw new CniException(CniErrorCode.DecodingFailure, $"error decoding network config: {e.Message}");
+            throw new CniException(CniErrorCode.DecodingFailure, $"error decoding network config: {Describe(e)}");
         }
 
         if (document.RootElement.ValueKind != JsonValueKind.Object)
@@ -207,6 +208,28 @@ internal static partial class NetworkConfigParser
         }
 
         return attachments;
+    }
+
+    /// <summary>
+    /// The AOT build keeps only resource keys ("ArrayDepthTooLarge, 32 LineNumber: …"), so the problems hostile input
+    /// provokes on purpose are spelled out here; anything else keeps the key, which still names the problem.
+    /// </summary>
+    private static string Describe(JsonException e)
+    {
+        var position = e.BytePositionInLine is { } column ? $" (line {e.LineNumber + 1}, byte {column})" : "";
+        var message = e.Message;
+        if (message.Contains("DepthTooLarge", StringComparison.Ordinal) || message.Contains("maximum configured depth", StringComparison.Ordinal))
+        {
+            return $"JSON nesting depth exceeds the maximum of {MaxDepth}{position}";
+        }
+
+        if (message.Contains("DuplicateProperty", StringComparison.Ordinal) || message.Contains("Duplicate property", StringComparison.Ordinal))
+        {
+            return $"duplicate property in a JSON object{position}";
+        }
+
+        var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return $"invalid JSON: {(cut > 0 ? message[..cut] : message)}{position}";
     }
 
     internal static string Truncate(string value) => value.Length <= 128 ? value : $"{value[..128]}…";
