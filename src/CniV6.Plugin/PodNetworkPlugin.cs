@@ -23,10 +23,17 @@ internal sealed partial class PodNetworkPlugin(ILogger logger) : ICniPlugin
     public CniResult Add(CniRequest request)
     {
         var config = request.Config;
-        var netns = request.NetNs!;
         var hostVeth = HostVethName.For(request.ContainerId, request.IfName);
 
-        // 0. A retried ADD (the runtime timed out) finds its own earlier veth: remove it and wire afresh.
+        // 0. Refuse what cannot work before anything changes: a CNI_NETNS that is not a network namespace, an
+        //    IPv6 pool on a node with IPv6 disabled.
+        using var podNetNs = OpenPodNetNs(request.NetNs!);
+        if (config.Ipam.IsBuiltIn)
+        {
+            NodeIPv6.RequireEnabledFor(config.Ipam.Pools);
+        }
+
+        //    A retried ADD (the runtime timed out) finds its own earlier veth: remove it and wire afresh.
         //    Its peer inside the pod goes with it, so the pod-side "interface exists" check below only
         //    ever trips over interfaces that are not ours.
         using (var node = RtNetlink.Open())
@@ -50,7 +57,7 @@ internal sealed partial class PodNetworkPlugin(ILogger logger) : ICniPlugin
 
             // 2. Pod side, inside the pod's namespace on a thread of its own. The node's socket stays in the node's
             //    namespace whichever thread uses it, so the new host veth is labelled at once from in here.
-            var podMac = NetNamespace.Run(netns, () =>
+            var podMac = NetNamespace.Run(podNetNs, () =>
             {
                 using var pod = RtNetlink.Open();
                 var link = PodInterface.CreateVeth(pod, request.IfName, hostVeth, nodeNetNs, mtu);
@@ -68,7 +75,7 @@ internal sealed partial class PodNetworkPlugin(ILogger logger) : ICniPlugin
             FaultPoint.Reached(FaultPoint.HostSideConfigured);
 
             // 4. Forwarding and pool-wide MASQUERADE: both cheap no-ops once in place.
-            new ForwardingSysctls().Enable(ipv6: addresses.IPv6 is not null, ipv4: addresses.IPv4 is not null);
+            new ForwardingSysctls().EnsureEnabled(ipv6: addresses.IPv6 is not null, ipv4: addresses.IPv4 is not null);
             if (config.IpMasq)
             {
                 EnsureMasquerade(config, ipam.Pools);
@@ -84,6 +91,11 @@ internal sealed partial class PodNetworkPlugin(ILogger logger) : ICniPlugin
             // 5. Undo: the host veth takes its pod end and both host routes with it; then the reservation.
             LogAddFailed(failure, request.ContainerId, request.IfName);
             Compensate(request, hostVeth);
+            if (failure is InterfaceExistsException exists)
+            {
+                throw new CniException(CniErrorCode.PluginFailure, exists.Message, "ADD never takes over an interface it did not create", exists);
+            }
+
             throw;
         }
     }
@@ -114,8 +126,7 @@ internal sealed partial class PodNetworkPlugin(ILogger logger) : ICniPlugin
 
         if (config.Ipam.IsBuiltIn)
         {
-            using var store = IpamStore.Open(config.Ipam.DataDir, config.Name, StoreLockTimeout);
-            var allocation = store.Find(request.ContainerId, request.IfName);
+            var allocation = WithStore(config, store => store.Find(request.ContainerId, request.IfName));
             if (allocation is null)
             {
                 problems.Add($"no IPAM allocation for {request.ContainerId}/{request.IfName}");
@@ -130,7 +141,8 @@ internal sealed partial class PodNetworkPlugin(ILogger logger) : ICniPlugin
             DelegatedIpam.Invoke(request, "CHECK");
         }
 
-        problems.AddRange(NetNamespace.Run(request.NetNs!, () =>
+        using var podNetNs = OpenPodNetNs(request.NetNs!);
+        problems.AddRange(NetNamespace.Run(podNetNs, () =>
         {
             using var pod = RtNetlink.Open();
             return PodInterface.Verify(pod, request.IfName, addresses);
@@ -222,8 +234,7 @@ internal sealed partial class PodNetworkPlugin(ILogger logger) : ICniPlugin
         // Leaked reservations: everything the store holds that is not valid.
         if (config.Ipam.IsBuiltIn)
         {
-            using var store = IpamStore.Open(config.Ipam.DataDir, config.Name, StoreLockTimeout);
-            foreach (var released in store.ReleaseAllExcept(valid))
+            foreach (var released in WithStore(config, store => store.ReleaseAllExcept(valid)))
             {
                 LogGcAllocation(released.ContainerId, released.IfName, released.Addresses);
             }
@@ -251,8 +262,7 @@ internal sealed partial class PodNetworkPlugin(ILogger logger) : ICniPlugin
 
         try
         {
-            using var store = IpamStore.Open(config.Ipam.DataDir, config.Name, StoreLockTimeout);
-            var allocation = store.Allocate(request.ContainerId, request.IfName, config.Ipam.Pools, request.NetNs);
+            var allocation = WithStore(config, store => store.Allocate(request.ContainerId, request.IfName, config.Ipam.Pools, request.NetNs));
             return IpamResult.From(allocation, config.Ipam.Pools);
         }
         catch (PoolExhaustedException e)
@@ -287,8 +297,41 @@ internal sealed partial class PodNetworkPlugin(ILogger logger) : ICniPlugin
             return;
         }
 
-        using var store = IpamStore.Open(config.Ipam.DataDir, config.Name, StoreLockTimeout);
-        store.Release(request.ContainerId, request.IfName);
+        WithStore(config, store => store.Release(request.ContainerId, request.IfName));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the network's locked IPAM store. A store that cannot be read or written
+    /// (corrupt, read-only, full) is code 5 naming the store and the reason; it is never reset or worked around.
+    /// </summary>
+    private static T WithStore<T>(NetworkConfig config, Func<IpamStore, T> work)
+    {
+        try
+        {
+            using var store = IpamStore.Open(config.Ipam.DataDir, config.Name, StoreLockTimeout);
+            return work(store);
+        }
+        catch (IpamStoreCorruptException e)
+        {
+            throw new CniException(CniErrorCode.IoFailure, e.Message, "fix or remove the file; it is never reset automatically", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LinuxException)
+        {
+            throw new CniException(CniErrorCode.IoFailure, $"IPAM store in {config.Ipam.DataDir} is not usable: {e.Message}", e.GetType().Name, e);
+        }
+    }
+
+    /// <summary>The pod's namespace, opened once; a path that is missing or not a network namespace is code 8.</summary>
+    private static SafeFd OpenPodNetNs(string path)
+    {
+        try
+        {
+            return NetNamespace.Open(path);
+        }
+        catch (Exception e) when (e is NetNamespaceNotFoundException or NotANetNamespaceException)
+        {
+            throw new CniException(CniErrorCode.InvalidNetNs, e.Message, $"{CniV6.Plugin.Cni.CniEnvironment.NetNsVariable}={path}", e);
+        }
     }
 
     private void Compensate(CniRequest request, string hostVeth)

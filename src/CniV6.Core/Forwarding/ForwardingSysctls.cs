@@ -62,6 +62,20 @@ public sealed class ForwardingSysctls
         return changed;
     }
 
+    /// <summary>
+    /// The pod-start path: two reads when forwarding is already on (the usual case, the agent turned it on), and
+    /// the full <see cref="Enable"/> otherwise. Scanning every interface's accept_ra on each ADD would cost one file
+    /// read per pod on the node.
+    /// </summary>
+    public IReadOnlyList<string> EnsureEnabled(bool ipv6, bool ipv4)
+    {
+        bool ipv6Done = !ipv6 || (TryRead("net/ipv6/conf/all/forwarding") == "1");
+        bool ipv4Done = !ipv4 || (TryRead("net/ipv4/ip_forward") == "1");
+        return ipv6Done && ipv4Done ? [] : Enable(ipv6, ipv4);
+    }
+
+    private string? TryRead(string key) => File.Exists(Path.Combine(root, key)) ? Read(key) : null;
+
     private void Set(string key, string value, List<string> changed)
     {
         if (Read(key) != value)

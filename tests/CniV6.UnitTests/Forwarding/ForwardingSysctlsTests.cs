@@ -57,6 +57,25 @@ public sealed class ForwardingSysctlsTests : IDisposable
     }
 
     [Fact]
+    public void EnsureEnabled_with_forwarding_on_reads_no_interface()
+    {
+        Put("net/ipv6/conf/all/forwarding", "1");
+        Put("net/ipv4/ip_forward", "1");
+
+        Assert.Empty(new ForwardingSysctls(root).EnsureEnabled(ipv6: true, ipv4: true));
+        Assert.Equal("1", Get("net/ipv6/conf/eth0/accept_ra")); // left for the agent's full pass
+    }
+
+    [Fact]
+    public void EnsureEnabled_with_forwarding_off_does_the_full_pass()
+    {
+        IReadOnlyList<string> changed = new ForwardingSysctls(root).EnsureEnabled(ipv6: true, ipv4: false);
+
+        Assert.Contains("net/ipv6/conf/all/forwarding", changed);
+        Assert.Equal("2", Get("net/ipv6/conf/eth0/accept_ra"));
+    }
+
+    [Fact]
     public void IPv6_disabled_in_the_kernel_is_a_clear_error()
     {
         Directory.Delete(Path.Combine(root, "net/ipv6"), recursive: true);
