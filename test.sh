@@ -69,6 +69,21 @@ for project in "${projects[@]}"; do
   [ "$rc" -ne 0 ] && status=1
 done
 
+# Bounded coverage-guided fuzzing of the config/CNI_ARGS/result parsers and the netlink decoder (AFL++ +
+# SharpFuzz): counts as one test that fails on any crash or hang. FUZZ_SECONDS=0 skips it.
+fuzz_seconds=${FUZZ_SECONDS:-20}
+if [ "$fuzz_seconds" != 0 ]; then
+  echo
+  echo "================ fuzz (${fuzz_seconds}s per target) ================"
+  if bash fuzz/run.sh "$fuzz_seconds"; then
+    total_passed=$(( total_passed + 1 ))
+    summary+=("$(printf '%-28s %4d passed %4d failed' "fuzz (AFL++, bounded)" 1 0)")
+  else
+    total_failed=$(( total_failed + 1 )) status=1
+    summary+=("$(printf '%-28s %4d passed %4d failed' "fuzz (AFL++, bounded)" 0 1)")
+  fi
+fi
+
 echo
 echo "================ summary ================"
 printf '%s\n' "${summary[@]}"
