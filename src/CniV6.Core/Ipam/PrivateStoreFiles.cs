@@ -113,21 +113,31 @@ internal static unsafe class PrivateStoreFiles
             throw new IOException($"open({temporary}) failed: {Strerror(errno)}");
         }
 
-        using (var handle = new SafeFileHandle(fd, ownsHandle: true))
+        try
         {
-            // O_CREAT applies the umask; set the mode explicitly.
-            if (fchmod(fd, FileMode) != 0)
+            using (var handle = new SafeFileHandle(fd, ownsHandle: true))
             {
-                throw new IOException($"fchmod({temporary}) failed: {Strerror(errno)}");
+                // O_CREAT applies the umask; set the mode explicitly.
+                if (fchmod(fd, FileMode) != 0)
+                {
+                    throw new IOException($"fchmod({temporary}) failed: {Strerror(errno)}");
+                }
+
+                using var stream = new FileStream(handle, FileAccess.Write, bufferSize: 0);
+                stream.Write(content);
+                stream.Flush(flushToDisk: true);
             }
 
-            using var stream = new FileStream(handle, FileAccess.Write, bufferSize: 0);
-            stream.Write(content);
-            stream.Flush(flushToDisk: true);
+            // rename(2) replaces the target atomically; a symbolic link at the target is replaced, not followed.
+            File.Move(temporary, target, overwrite: true);
+        }
+        catch
+        {
+            // A full or failing file system: leave the directory as it was, not with a half-written temporary.
+            Unlink(temporary);
+            throw;
         }
 
-        // rename(2) replaces the target atomically; a symbolic link at the target is replaced, not followed.
-        File.Move(temporary, target, overwrite: true);
         FsyncDirectory(directory);
     }
 

@@ -223,9 +223,13 @@ internal static partial class NetworkConfigParser
             return $"JSON nesting depth exceeds the maximum of {MaxDepth}{position}";
         }
 
-        if (message.Contains("DuplicateProperty", StringComparison.Ordinal) || message.Contains("Duplicate property", StringComparison.Ordinal))
+        if (message.StartsWith("DuplicateProperties", StringComparison.Ordinal)
+            || message.Contains("Duplicate property", StringComparison.OrdinalIgnoreCase))
         {
-            return $"duplicate property in a JSON object{position}";
+            // "DuplicatePropertiesNotAllowed_NameSpan, name": the key names the property after the comma.
+            var comma = message.IndexOf(", ", StringComparison.Ordinal);
+            var name = message.StartsWith("DuplicateProperties", StringComparison.Ordinal) && comma > 0 ? $" \"{Truncate(message[(comma + 2)..])}\"" : "";
+            return $"duplicate property{name} in a JSON object{position}";
         }
 
         var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
