@@ -25,6 +25,8 @@ internal sealed class FakeKubeApiServer : IDisposable
     private long _oldestWatchable;
     private int _listRequests;
     private int _watchRequests;
+    private int _faultedRequests;
+    private volatile ApiFault _fault;
 
     private FakeKubeApiServer(IPAddress address, int port)
     {
@@ -38,6 +40,24 @@ internal sealed class FakeKubeApiServer : IDisposable
     public int ListRequests => Volatile.Read(ref _listRequests);
 
     public int WatchRequests => Volatile.Read(ref _watchRequests);
+
+    /// <summary>Requests answered with the injected <see cref="Fault"/> instead of being served.</summary>
+    public int FaultedRequests => Volatile.Read(ref _faultedRequests);
+
+    public ApiFault Fault => _fault;
+
+    /// <summary>
+    /// Makes every following request fail as <paramref name="fault"/> says (<see cref="ApiFault.None"/> heals), and
+    /// ends the open watches so that clients have to come back and meet the fault.
+    /// </summary>
+    public void InjectFault(ApiFault fault)
+    {
+        _fault = fault;
+        if (fault != ApiFault.None)
+        {
+            DropWatches();
+        }
+    }
 
     /// <summary>
     /// Starts listening. <paramref name="bindIn"/> runs the socket creation, e.g. inside a network namespace: a
@@ -155,6 +175,18 @@ internal sealed class FakeKubeApiServer : IDisposable
         var response = context.Response;
         try
         {
+            switch (_fault)
+            {
+                case ApiFault.InternalError:
+                    Interlocked.Increment(ref _faultedRequests);
+                    await WriteAsync(response, 500, StatusJson(500, "InternalError", "injected fault: etcd unavailable")).ConfigureAwait(false);
+                    return;
+                case ApiFault.Disconnect:
+                    Interlocked.Increment(ref _faultedRequests);
+                    response.Abort();
+                    return;
+            }
+
             var path = context.Request.Url!.AbsolutePath;
             var query = context.Request.QueryString;
             if (path == "/api/v1/nodes" && query["watch"] is "true" or "1")
