@@ -72,7 +72,21 @@ public sealed class AgentFaultTests(MultiNodeCluster cluster, ITestOutputHelper 
     [Theory]
     [InlineData(ApiFault.InternalError)]
     [InlineData(ApiFault.Disconnect)]
-    public async Task An_agent_restarted_while_the_apiserver_is_unreachable_keeps_the_dataplane_and_gets_ready_when_it_returns(ApiFault fault)
+    public Task An_agent_restarted_while_the_apiserver_is_unreachable_keeps_the_dataplane_and_gets_ready_when_it_returns(ApiFault fault) =>
+        RestartWhileTheApiserverIsAwayAsync(fault.ToString(), () => cluster.Api.InjectFault(fault), () => cluster.Api.InjectFault(ApiFault.None));
+
+    /// <summary>
+    /// A network partition: packets to the apiserver vanish (no reset, no answer), so the restarted agent's list
+    /// hangs in connect instead of failing fast, and the other agents' open watches go silent.
+    /// </summary>
+    [Fact]
+    public Task An_agent_restarted_during_a_network_partition_from_the_apiserver_keeps_the_dataplane_and_gets_ready_after_it() =>
+        RestartWhileTheApiserverIsAwayAsync(
+            "Partition",
+            () => Shell.InNamespace(cluster.Lan, "iptables", "-w", "-I", "INPUT", "-p", "tcp", "--dport", "6443", "-j", "DROP"),
+            () => Shell.TryRun(TimeSpan.FromSeconds(30), "ip", "netns", "exec", cluster.Lan, "iptables", "-w", "-D", "INPUT", "-p", "tcp", "--dport", "6443", "-j", "DROP"));
+
+    private async Task RestartWhileTheApiserverIsAwayAsync(string fault, Action breakApiserver, Action healApiserver)
     {
         const int node = 2;
         var before = Dataplane(node);
@@ -80,7 +94,7 @@ public sealed class AgentFaultTests(MultiNodeCluster cluster, ITestOutputHelper 
         var ping4 = Task.Run(() => PingLoss(cluster.Pods[node].Netns, cluster.Pods[3].IPv4, count: 80));
         try
         {
-            cluster.Api.InjectFault(fault);
+            breakApiserver();
             cluster.Agent(node).Kill();
             cluster.Agent(node).Dispose();
             var agent = cluster.StartAgent(node);
@@ -101,7 +115,7 @@ public sealed class AgentFaultTests(MultiNodeCluster cluster, ITestOutputHelper 
         }
         finally
         {
-            cluster.Api.InjectFault(ApiFault.None);
+            healApiserver();
         }
 
         try
