@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
+using CniV6.Core.Hashing;
 using System.Text;
 using CniV6.Core.Ipam;
 
@@ -43,7 +43,7 @@ internal sealed class MasqueradeChain
 
     /// <summary><c>CNIV6-MASQ-</c> + 8 hex chars of SHA-256(network name): stable, and short enough for the 28-char chain limit.</summary>
     public static string ChainNameOf(string network) =>
-        ChainPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(network)))[..8];
+        ChainPrefix + Sha256.HexOf(network)[..8];
 
     /// <summary>The chain for <paramref name="family"/>, or null when the network has no pool of that family.</summary>
     public static MasqueradeChain? For(string network, AddressFamily family, IReadOnlyList<IPNetwork> pools, IReadOnlyList<IPNetwork> excludes)

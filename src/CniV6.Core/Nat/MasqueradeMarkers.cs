@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using CniV6.Core.Hashing;
 using System.Text;
 
 namespace CniV6.Core.Nat;
@@ -56,5 +56,5 @@ internal sealed class MasqueradeMarkers(string directory)
     private static string Prefix(ulong netnsInode, string chain) => $"{netnsInode}-{chain}-";
 
     private static string RulesHash(string desiredRules) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(desiredRules)))[..16];
+        Sha256.HexOf(desiredRules)[..16];
 }

@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using CniV6.Core.Hashing;
 
 namespace CniV6.Core.Pod;
 
@@ -16,8 +15,6 @@ public static class HostVethName
 
     public static string For(string containerId, string ifName)
     {
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(containerId + "/" + ifName), digest);
-        return Prefix + Convert.ToHexStringLower(digest)[..HashChars];
+        return Prefix + Sha256.HexOf(containerId + "/" + ifName)[..HashChars];
     }
 }

@@ -8,6 +8,6 @@ internal static partial class NativeMethods
     internal const int LOCK_EX = 2;
     internal const int LOCK_NB = 4;
 
-    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
+    [LibraryImport(LibC, EntryPoint = "flock", SetLastError = true)]
     internal static partial int Flock(SafeFd fd, int operation);
 }

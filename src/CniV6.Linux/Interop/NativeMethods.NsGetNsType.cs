@@ -11,6 +11,6 @@ internal static partial class NativeMethods
     internal const int CLONE_NEWNET = 0x40000000;
 
     // ioctl with no argument; own binding so the SafeFd is ref-counted across the call.
-    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    [LibraryImport(LibC, EntryPoint = "ioctl", SetLastError = true)]
     internal static partial int Ioctl(SafeFd fd, nuint request);
 }

@@ -5,6 +5,6 @@ namespace CniV6.Linux.Interop;
 internal static partial class NativeMethods
 {
     // Own binding (Tmds.LibC takes an int) so the SafeFd stays ref-counted during the call.
-    [LibraryImport("libc", EntryPoint = "setns", SetLastError = true)]
+    [LibraryImport(LibC, EntryPoint = "setns", SetLastError = true)]
     internal static partial int Setns(SafeFd fd, int nstype);
 }
