@@ -202,51 +202,73 @@ internal sealed partial class PodNetworkPlugin(ILogger logger) : ICniPlugin
         var valid = validAttachments.Select(a => (a.ContainerId, a.IfName)).ToHashSet();
         var errors = new List<string>();
 
-        // Leaked host veths of this network: tagged with our alias, not in the valid list. Removing one also
-        // removes its pod end and its host routes.
-        using (var node = RtNetlink.Open())
-        {
-            foreach (var link in node.ListLinks())
-            {
-                if (!link.Name.StartsWith(HostVethName.Prefix, StringComparison.Ordinal)
-                    || !LinkAlias.TryParse(link.Alias, out var network, out var containerId, out var ifName)
-                    || network != config.Name || valid.Contains((containerId, ifName)))
-                {
-                    continue;
-                }
-
-                try
-                {
-                    node.DeleteLink(link.Index);
-                    LogGcVeth(link.Name, containerId, ifName);
-                }
-                catch (NetlinkException e) when (e.Errno == Errno.ENODEV)
-                {
-                    // Gone in the meantime: that is what we wanted.
-                }
-                catch (Exception e)
-                {
-                    errors.Add($"deleting {link.Name}: {e.Message}");
-                }
-            }
-        }
-
-        // Leaked reservations: everything the store holds that is not valid.
         if (config.Ipam.IsBuiltIn)
         {
-            foreach (var released in WithStore(config, store => store.ReleaseAllExcept(valid)))
+            // Under the network's store lock throughout, so no ADD or DEL of this network reserves or releases
+            // addresses while GC decides what is leaked. A store that cannot be opened still gets its veths swept.
+            var swept = false;
+            IReadOnlyList<Allocation> released;
+            try
             {
-                LogGcAllocation(released.ContainerId, released.IfName, released.Addresses);
+                released = WithStore(config, store =>
+                {
+                    RemoveLeakedVeths(config.Name, valid, errors);
+                    swept = true;
+                    return store.ReleaseAllExcept(valid);
+                });
+            }
+            catch (CniException) when (!swept)
+            {
+                RemoveLeakedVeths(config.Name, valid, errors);
+                throw;
+            }
+
+            foreach (var allocation in released)
+            {
+                LogGcAllocation(allocation.ContainerId, allocation.IfName, allocation.Addresses);
             }
         }
         else
         {
+            RemoveLeakedVeths(config.Name, valid, errors);
             DelegatedIpam.Invoke(request, "GC");
         }
 
         if (errors.Count > 0)
         {
             throw new CniException(CniErrorCode.IoFailure, "GC could not remove everything", string.Join("; ", errors));
+        }
+    }
+
+    /// <summary>
+    /// Host veths of <paramref name="network"/> (told by their alias) whose attachment is not valid. Removing one also
+    /// removes its pod end and its host routes. Failures are collected: GC keeps going past them.
+    /// </summary>
+    private void RemoveLeakedVeths(string network, HashSet<(string, string)> valid, List<string> errors)
+    {
+        using var node = RtNetlink.Open();
+        foreach (var link in node.ListLinks())
+        {
+            if (!link.Name.StartsWith(HostVethName.Prefix, StringComparison.Ordinal)
+                || !LinkAlias.TryParse(link.Alias, out var owner, out var containerId, out var ifName)
+                || owner != network || valid.Contains((containerId, ifName)))
+            {
+                continue;
+            }
+
+            try
+            {
+                node.DeleteLink(link.Index);
+                LogGcVeth(link.Name, containerId, ifName);
+            }
+            catch (NetlinkException e) when (e.Errno == Errno.ENODEV)
+            {
+                // Gone in the meantime: that is what we wanted.
+            }
+            catch (Exception e)
+            {
+                errors.Add($"deleting {link.Name}: {e.Message}");
+            }
         }
     }
 
