@@ -24,8 +24,9 @@ internal static class CniResultParser
         {
             document = JsonDocument.Parse(json, DocumentOptions);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a property name that is not valid text (the duplicate-key check decodes names).
             throw new CniException(CniErrorCode.DecodingFailure, $"invalid result: {e.Message}");
         }
 

@@ -197,9 +197,9 @@ internal static class DelegatedIpam
                 return new CniException(code, msgElement.GetString()!, details);
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            // Not an error object; reported below with the raw output.
+            // Not an error object (or one whose strings are not valid text); reported below with the raw output.
         }
 
         var text = Encoding.UTF8.GetString(output, 0, Math.Min(output.Length, 512)).Trim();

@@ -109,6 +109,11 @@ internal static partial class NetworkConfigParser
         {
             throw new CniException(CniErrorCode.DecodingFailure, $"error decoding network config: {Describe(e)}");
         }
+        catch (InvalidOperationException e)
+        {
+            // The duplicate-key check decodes property names and refuses one that is not valid text.
+            throw new CniException(CniErrorCode.DecodingFailure, $"error decoding network config: a property name is not valid text ({e.Message})");
+        }
 
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
