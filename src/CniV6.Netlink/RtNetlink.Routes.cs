@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using CniV6.Linux;
 using CniV6.Netlink.Kernel;
 using static CniV6.Netlink.Kernel.RtnetlinkHeaders;
+using CniV6.Netlink;
 
 namespace CniV6.Netlink;
 
@@ -98,7 +99,13 @@ public sealed partial class RtNetlink
         }
 
         IPAddress any = family == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any;
-        IPNetwork network = Prefixes.Network(destination ?? any, header.DestinationLength);
+        IPAddress destinationAddress = destination ?? any;
+        if (!Cidr.IsValidPrefixLength(destinationAddress, header.DestinationLength))
+        {
+            throw new NetlinkDecodeException($"prefix length {header.DestinationLength} does not fit {destinationAddress}");
+        }
+
+        IPNetwork network = Cidr.NetworkOf(destinationAddress, header.DestinationLength);
         return new RouteInfo(network, gateway, outputIndex, header.Scope, header.Protocol, table, source, priority);
     }
 

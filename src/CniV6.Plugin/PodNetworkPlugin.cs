@@ -8,6 +8,7 @@ using CniV6.Linux;
 using CniV6.Netlink;
 using CniV6.Plugin.Cni;
 using Microsoft.Extensions.Logging;
+using CniV6.Core.Config;
 
 namespace CniV6.Plugin;
 

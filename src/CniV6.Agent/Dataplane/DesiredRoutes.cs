@@ -1,5 +1,6 @@
 using System.Net;
 using CniV6.Agent.Cluster;
+using CniV6.Netlink;
 
 namespace CniV6.Agent.Dataplane;
 
@@ -24,14 +25,14 @@ internal static class DesiredRoutes
 
             foreach (var cidr in node.PodCidrs)
             {
-                if (state.LocalPools.Any(pool => Overlaps(pool, cidr)))
+                if (state.LocalPools.Any(pool => Cidr.Overlaps(pool, cidr)))
                 {
                     unroutable?.Add($"{node.Name} {cidr}: overlaps this node's pools");
                     continue;
                 }
 
                 var gateway = node.AddressOf(cidr.BaseAddress.AddressFamily);
-                var onLink = gateway is null ? null : localPrefixes.FirstOrDefault(p => p.Prefix.Contains(gateway));
+                var onLink = gateway is null ? null : localPrefixes.FirstOrDefault(p => Cidr.Contains(p.Prefix, gateway));
                 if (gateway is null || onLink is null)
                 {
                     unroutable?.Add($"{node.Name} {cidr}: no {(gateway is null ? "address of its family" : $"local segment holding {gateway}")}");
@@ -45,7 +46,4 @@ internal static class DesiredRoutes
 
         return routes.Values.ToArray();
     }
-
-    internal static bool Overlaps(IPNetwork a, IPNetwork b) =>
-        a.BaseAddress.AddressFamily == b.BaseAddress.AddressFamily && (a.Contains(b.BaseAddress) || b.Contains(a.BaseAddress));
 }

@@ -5,8 +5,6 @@ namespace CniV6.Agent.Dataplane;
 /// <summary>What to change to turn the routes cniv6 has installed into the desired ones.</summary>
 internal sealed record RoutePlan(IReadOnlyList<NodeRoute> ToReplace, IReadOnlyList<NodeRoute> ToDelete)
 {
-    public bool IsEmpty => ToReplace.Count == 0 && ToDelete.Count == 0;
-
     /// <summary>
     /// <paramref name="installed"/> must hold only routes cniv6 owns; anything else is never looked at, so it can
     /// never be deleted. A destination present in both with another gateway or interface is replaced in place

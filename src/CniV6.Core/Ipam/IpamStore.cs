@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using CniV6.Linux;
+using CniV6.Netlink;
 
 namespace CniV6.Core.Ipam;
 

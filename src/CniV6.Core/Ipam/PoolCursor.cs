@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using CniV6.Netlink;
 
 namespace CniV6.Core.Ipam;
 
@@ -30,8 +31,6 @@ internal sealed class PoolCursor
     public UInt128 LastOffset { get; private set; }
 
     public UInt128 UsableCount { get; }
-
-    public IPAddress LastAddress => Cidr.AddressAt(Pool, LastOffset);
 
     /// <summary>
     /// Finds the next free address after the cursor, wrapping round. Every probe that fails hits a

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using CniV6.Core.Hashing;
 using System.Text;
 using CniV6.Core.Ipam;
+using CniV6.Netlink;
 
 namespace CniV6.Core.Nat;
 

@@ -1,6 +1,7 @@
 using CniV6.Plugin.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using CniV6.Core.Config;
 
 namespace CniV6.Plugin.Cni;
 
@@ -97,7 +98,7 @@ internal sealed partial class CniDispatcher
 
     private void Execute(CniEnvironment environment, byte[] stdinBytes, long started)
     {
-        var config = NetworkConfigParser.Parse(stdinBytes, environment.Command);
+        var config = ParseConfig(stdinBytes, environment.Command);
         EnsureLogOpen(new LogSettings(config.LogFile, config.LogLevel));
         if (environment.Command is not (CniCommand.Gc or CniCommand.Status) && environment.NetNs is { } netNs && PluginNetNs.IsOwn(netNs))
         {
@@ -141,6 +142,19 @@ internal sealed partial class CniDispatcher
 
         var elapsed = ElapsedMicroseconds(started);
         LogCommandSucceeded(environment.Command, elapsed);
+    }
+
+    /// <summary>Core's parser reports a bad configuration as a <see cref="ConfigException"/>; here it becomes the CNI error.</summary>
+    private static NetworkConfig ParseConfig(byte[] stdinBytes, string command)
+    {
+        try
+        {
+            return NetworkConfigParser.Parse(stdinBytes, command);
+        }
+        catch (ConfigException e)
+        {
+            throw CniException.From(e);
+        }
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using CniV6.Core.Config;
 
 namespace CniV6.Plugin.Cni;
 

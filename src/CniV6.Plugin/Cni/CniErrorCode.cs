@@ -1,15 +1,17 @@
+using CniV6.Core.Config;
+
 namespace CniV6.Plugin.Cni;
 
 /// <summary>Error codes of the CNI specification (SPEC.md "Error"); 100+ are ours.</summary>
 internal static class CniErrorCode
 {
-    public const int IncompatibleVersion = 1;
+    public const int IncompatibleVersion = ConfigErrorCode.IncompatibleVersion;
     public const int UnsupportedField = 2;
     public const int UnknownContainer = 3;
     public const int InvalidEnvironment = 4;
     public const int IoFailure = 5;
-    public const int DecodingFailure = 6;
-    public const int InvalidNetworkConfig = 7;
+    public const int DecodingFailure = ConfigErrorCode.DecodingFailure;
+    public const int InvalidNetworkConfig = ConfigErrorCode.InvalidNetworkConfig;
 
     /// <summary>CNI_NETNS is unusable, e.g. the plugin's own namespace (libcni's ErrInvalidNetNS).</summary>
     public const int InvalidNetNs = 8;

@@ -1,3 +1,5 @@
+using CniV6.Core.Config;
+
 namespace CniV6.Plugin.Cni;
 
 /// <summary>
@@ -18,4 +20,14 @@ internal sealed class CniException : Exception
 
     /// <summary>Longer description; empty when there is nothing to add to the message.</summary>
     public string Details { get; }
+
+    /// <summary>
+    /// The CNI error a configuration or result problem found by Core's parsers answers with: same code, message and
+    /// details. No inner exception: the parser's stack adds nothing to the log line the message already makes.
+    /// </summary>
+    public static CniException From(ConfigException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return new CniException(e.Code, e.Message, e.Details);
+    }
 }

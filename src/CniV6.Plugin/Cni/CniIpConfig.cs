@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using CniV6.Netlink;
 
 namespace CniV6.Plugin.Cni;
 
@@ -19,5 +20,5 @@ internal sealed record CniIpConfig(IPAddress Address, int PrefixLength, IPAddres
     public bool IsIPv6 => Address.AddressFamily == AddressFamily.InterNetworkV6;
 
     /// <summary>The network the address lies in (host bits cleared), e.g. a delegated pool's subnet.</summary>
-    public IPNetwork Network => Cidr.ToNetwork(Address, PrefixLength);
+    public IPNetwork Network => Cidr.NetworkOf(Address, PrefixLength);
 }

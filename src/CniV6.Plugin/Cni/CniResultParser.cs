@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using CniV6.Core.Config;
+using CniV6.Netlink;
 
 namespace CniV6.Plugin.Cni;
 
@@ -36,7 +38,20 @@ internal static class CniResultParser
         }
     }
 
+    /// <summary>Failures are <see cref="CniException"/>s: the shared field reader's <see cref="ConfigException"/> is mapped here, once.</summary>
     public static CniResult Parse(JsonElement result, string path)
+    {
+        try
+        {
+            return ParseObject(result, path);
+        }
+        catch (ConfigException e)
+        {
+            throw CniException.From(e);
+        }
+    }
+
+    private static CniResult ParseObject(JsonElement result, string path)
     {
         if (result.ValueKind != JsonValueKind.Object)
         {
@@ -110,7 +125,7 @@ internal static class CniResultParser
         }
 
         return new CniRoute(
-            Cidr.ToNetwork(dst, prefixLength),
+            Cidr.NetworkOf(dst, prefixLength),
             ParseOptionalAddress(item, "gw", path),
             Reader.GetOptionalInt32(item, "mtu", path, 0, int.MaxValue),
             Reader.GetOptionalInt32(item, "advmss", path, 0, int.MaxValue),

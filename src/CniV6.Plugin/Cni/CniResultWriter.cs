@@ -1,4 +1,6 @@
 using System.Text.Json;
+using CniV6.Netlink;
+using CniV6.Core.Config;
 
 namespace CniV6.Plugin.Cni;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using CniV6.Core.Config;
 
 namespace CniV6.Plugin.Cni;
 

@@ -1,3 +1,5 @@
+using CniV6.Core.Config;
+
 namespace CniV6.Plugin.Cni;
 
 /// <summary>

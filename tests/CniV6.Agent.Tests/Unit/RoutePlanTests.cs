@@ -54,6 +54,9 @@ public class RoutePlanTests
     {
         NodeRoute[] routes = [Route("fd00:10:244:2::/64", "fd00:a11::12"), Route("10.244.2.0/24", "10.99.0.12")];
 
-        Assert.True(RoutePlan.Compute(routes, routes).IsEmpty);
+        var plan = RoutePlan.Compute(routes, routes);
+
+        Assert.Empty(plan.ToReplace);
+        Assert.Empty(plan.ToDelete);
     }
 }

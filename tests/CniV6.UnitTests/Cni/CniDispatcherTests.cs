@@ -3,6 +3,7 @@ using System.Runtime.Versioning;
 using System.Text;
 using CniV6.Plugin.Cni;
 using Microsoft.Extensions.Logging;
+using CniV6.Core.Config;
 
 namespace CniV6.UnitTests.Cni;
 

@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using CniV6.Plugin.Cni;
+using CniV6.Core.Config;
 
 namespace CniV6.UnitTests.Cni;
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using CniV6.Plugin.Cni;
 using Microsoft.Extensions.Logging;
+using CniV6.Core.Config;
 
 namespace CniV6.UnitTests.Cni;
 

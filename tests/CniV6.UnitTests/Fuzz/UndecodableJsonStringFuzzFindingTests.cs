@@ -2,6 +2,7 @@ using System.Runtime.Versioning;
 using System.Text.Json;
 using CniV6.Plugin.Cni;
 using Microsoft.Extensions.Logging.Abstractions;
+using CniV6.Core.Config;
 
 namespace CniV6.UnitTests.Fuzz;
 
@@ -39,7 +40,7 @@ public sealed class UndecodableJsonStringFuzzFindingTests
 
         var escaped = Record.Exception(() => NetworkConfigParser.Parse(input, CniCommand.Add));
 
-        var error = Assert.IsType<CniException>(escaped);
+        var error = Assert.IsType<ConfigException>(escaped);
         Assert.Contains(error.Code, new[] { CniErrorCode.DecodingFailure, CniErrorCode.InvalidNetworkConfig });
     }
 

@@ -4,6 +4,7 @@ using System.Net;
 using System.Text.Json;
 using CniV6.Core.Ipam;
 using Xunit.Abstractions;
+using CniV6.Netlink;
 
 namespace CniV6.UnitTests.Ipam;
 

@@ -70,15 +70,4 @@ public sealed class KernelLayoutTests
         Assert.Equal(IfAddrHeaders.IFA_F_NODAD, AddressFlags.NoDad);
         Assert.Equal(0x3FFF, NetlinkHeaders.NLA_TYPE_MASK);
     }
-
-    [Theory]
-    [InlineData("10.1.2.3", 24, "10.1.2.0/24")]
-    [InlineData("2001:db8::1", 64, "2001:db8::/64")]
-    [InlineData("2001:db8::1", 128, "2001:db8::1/128")]
-    [InlineData("::", 0, "::/0")]
-    [InlineData("10.255.255.255", 9, "10.128.0.0/9")]
-    public void Prefixes_clear_host_bits(string address, int prefixLength, string expected)
-    {
-        Assert.Equal(IPNetwork.Parse(expected), Prefixes.Network(IPAddress.Parse(address), prefixLength));
-    }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.Versioning;
 using CniV6.Plugin;
 using CniV6.Plugin.Cni;
+using CniV6.Core.Config;
 
 namespace CniV6.UnitTests.Fuzz;
 
@@ -22,7 +23,7 @@ internal static class NetworkConfigFuzzTarget
         {
             config = NetworkConfigParser.Parse(input, CniCommand.Add);
         }
-        catch (CniException)
+        catch (ConfigException)
         {
             return FuzzOutcome.Rejected;
         }

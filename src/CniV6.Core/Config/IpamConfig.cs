@@ -1,14 +1,14 @@
 using System.Net;
 using System.Text.Json;
 
-namespace CniV6.Plugin.Cni;
+namespace CniV6.Core.Config;
 
 /// <summary>
 /// The <c>"ipam"</c> section. With <see cref="IsBuiltIn"/> the plugin allocates from <see cref="Pools"/> itself;
-/// otherwise <see cref="Type"/> names a delegated IPAM plugin (<see cref="DelegatedIpam"/>) and
+/// otherwise <see cref="Type"/> names a delegated IPAM plugin (the plugin runs it) and
 /// <see cref="Pools"/> is empty — the delegate reads its own settings from <see cref="Raw"/>.
 /// </summary>
-internal sealed class IpamConfig
+public sealed class IpamConfig
 {
     public const string BuiltInType = "cniv6";
     public const string DefaultDataDir = "/var/lib/cni/cniv6";

@@ -1,4 +1,4 @@
-namespace CniV6.Plugin.Cni;
+namespace CniV6.Core.Config;
 
 /// <summary>One still-valid attachment listed by the runtime in a GC request (<c>cni.dev/valid-attachments</c>).</summary>
-internal sealed record CniAttachment(string ContainerId, string IfName);
+public sealed record CniAttachment(string ContainerId, string IfName);

@@ -1,14 +1,15 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using CniV6.Netlink;
 
-namespace CniV6.Plugin.Cni;
+namespace CniV6.Core.Config;
 
 /// <summary>
 /// Validates the <c>"ipam"</c> section. Only the built-in allocator's settings are checked; a delegated plugin's
 /// section is kept raw because only that plugin knows its schema.
 /// </summary>
-internal static class IpamConfigParser
+public static class IpamConfigParser
 {
     /// <summary>Longest IPv6 prefix of a pool: /126 leaves three addresses after the reserved first one.</summary>
     public const int MaxIPv6PrefixLength = 126;
@@ -52,12 +53,12 @@ internal static class IpamConfigParser
     /// <summary>"address/prefix" whose address is the network itself (no host bits).</summary>
     public static IPNetwork ParseCanonicalNetwork(string text, string path, JsonFieldReader reader)
     {
-        if (!Cidr.TryParse(text, out var address, out var prefixLength))
+        if (!Cidr.TryParse(text, out var address, out var prefixLength, out var problem))
         {
-            throw reader.Error(path, $"\"{NetworkConfigParser.Truncate(text)}\" is not a CIDR such as fd00:10:244::/64 or 10.244.0.0/16");
+            throw reader.Error(path, $"\"{NetworkConfigParser.Truncate(text)}\" is not a CIDR such as fd00:10:244::/64 or 10.244.0.0/16", problem);
         }
 
-        var network = Cidr.ToNetwork(address, prefixLength);
+        var network = Cidr.NetworkOf(address, prefixLength);
         return network.BaseAddress.Equals(address)
             ? network
             : throw reader.Error(path, $"\"{text}\" has host bits set; the network is {network}");

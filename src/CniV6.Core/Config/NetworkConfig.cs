@@ -2,14 +2,14 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
-namespace CniV6.Plugin.Cni;
+namespace CniV6.Core.Config;
 
 /// <summary>
 /// The plugin's network configuration (stdin of every command), validated by <see cref="NetworkConfigParser"/>.
 /// Raw sections (<see cref="PrevResult"/>, <see cref="RuntimeConfig"/>, <see cref="IpamConfig.Raw"/>) are detached
 /// clones and stay valid after parsing.
 /// </summary>
-internal sealed class NetworkConfig
+public sealed class NetworkConfig
 {
     public const string DefaultLogFile = "/var/log/cniv6/cniv6.log";
 
@@ -37,7 +37,7 @@ internal sealed class NetworkConfig
 
     public required IpamConfig Ipam { get; init; }
 
-    /// <summary>The previous plugin's result (CHECK, DEL, chained ADD) as an object; parse with <see cref="CniResult.Parse(JsonElement, string)"/>.</summary>
+    /// <summary>The previous plugin's result (CHECK, DEL, chained ADD) as an object; the plugin parses it as a CNI result.</summary>
     public JsonElement? PrevResult { get; init; }
 
     /// <summary><c>"runtimeConfig"</c> object (capability arguments) as received.</summary>

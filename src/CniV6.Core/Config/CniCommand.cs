@@ -1,7 +1,7 @@
-namespace CniV6.Plugin.Cni;
+namespace CniV6.Core.Config;
 
 /// <summary>Values of <c>CNI_COMMAND</c>.</summary>
-internal static class CniCommand
+public static class CniCommand
 {
     public const string Add = "ADD";
     public const string Del = "DEL";

@@ -1,20 +1,20 @@
 using System.Text.Json;
 
-namespace CniV6.Plugin.Cni;
+namespace CniV6.Core.Config;
 
 /// <summary>
 /// Reads typed fields out of a <see cref="JsonElement"/> by hand so that every failure names the exact field
 /// (<c>field 'ipam.pools[1]'</c>). JSON <c>null</c> counts as absent, like Go's decoder treats it.
 /// </summary>
-/// <param name="errorCode">Code of the thrown <see cref="CniException"/> (7 for configs, 6 for results).</param>
+/// <param name="errorCode">Code of the thrown <see cref="ConfigException"/> (7 for configs, 6 for results).</param>
 /// <param name="subject">Prefix of every message, e.g. "invalid config".</param>
-internal readonly struct JsonFieldReader(int errorCode, string subject)
+public readonly struct JsonFieldReader(int errorCode, string subject)
 {
     public static string Child(string parentPath, string name) => parentPath.Length == 0 ? name : $"{parentPath}.{name}";
 
     public static string Item(string arrayPath, int index) => $"{arrayPath}[{index}]";
 
-    public CniException Error(string path, string problem, string details = "") =>
+    public ConfigException Error(string path, string problem, string details = "") =>
         new(errorCode, $"{subject}: field '{path}': {problem}", details);
 
     public bool TryGet(JsonElement obj, string name, out JsonElement value)

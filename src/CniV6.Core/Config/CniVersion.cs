@@ -1,7 +1,7 @@
-namespace CniV6.Plugin.Cni;
+namespace CniV6.Core.Config;
 
 /// <summary>The CNI specification versions this plugin speaks and what differs between them.</summary>
-internal static class CniVersion
+public static class CniVersion
 {
     public const string Latest = "1.1.0";
 

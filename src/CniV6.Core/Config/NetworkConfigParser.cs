@@ -3,19 +3,19 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 
-namespace CniV6.Plugin.Cni;
+namespace CniV6.Core.Config;
 
 /// <summary>
 /// Turns stdin into a <see cref="NetworkConfig"/>, in the order libcni's skel checks things: JSON syntax (code 6),
 /// cniVersion and what the command needs of it (code 1), then every field (code 7 naming the field).
 /// Unknown fields are ignored, as the specification asks.
 /// </summary>
-internal static partial class NetworkConfigParser
+public static partial class NetworkConfigParser
 {
     /// <summary>Deep enough for any real configuration (prevResult is the deepest part), shallow enough to stop nesting bombs cheaply.</summary>
     public const int MaxDepth = 32;
 
-    private static readonly JsonFieldReader Reader = new(CniErrorCode.InvalidNetworkConfig, "invalid config");
+    private static readonly JsonFieldReader Reader = new(ConfigErrorCode.InvalidNetworkConfig, "invalid config");
 
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
@@ -24,7 +24,7 @@ internal static partial class NetworkConfigParser
     };
 
     /// <summary>Parses and validates the configuration of <paramref name="command"/> (one of <see cref="CniCommand"/>).</summary>
-    /// <exception cref="CniException">Code 6, 1 or 7 as described on the class.</exception>
+    /// <exception cref="ConfigException">Code 6, 1 or 7 as described on the class.</exception>
     public static NetworkConfig Parse(ReadOnlyMemory<byte> stdin, string command)
     {
         using var document = ParseDocument(stdin);
@@ -85,7 +85,7 @@ internal static partial class NetworkConfigParser
     }
 
     /// <summary>Absolute path without NUL; the same rule serves logFile and ipam.dataDir.</summary>
-    internal static string? ParseAbsolutePath(JsonElement obj, string name, string parentPath)
+    public static string? ParseAbsolutePath(JsonElement obj, string name, string parentPath)
     {
         var path = Reader.GetOptionalString(obj, name, parentPath);
         if (path is null)
@@ -107,19 +107,19 @@ internal static partial class NetworkConfigParser
         }
         catch (JsonException e)
         {
-            throw new CniException(CniErrorCode.DecodingFailure, $"error decoding network config: {Describe(e)}");
+            throw new ConfigException(ConfigErrorCode.DecodingFailure, $"error decoding network config: {Describe(e)}");
         }
         catch (InvalidOperationException e)
         {
             // The duplicate-key check decodes property names and refuses one that is not valid text.
-            throw new CniException(CniErrorCode.DecodingFailure, $"error decoding network config: a property name is not valid text ({e.Message})");
+            throw new ConfigException(ConfigErrorCode.DecodingFailure, $"error decoding network config: a property name is not valid text ({e.Message})");
         }
 
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
             var kind = JsonFieldReader.Describe(document.RootElement);
             document.Dispose();
-            throw new CniException(CniErrorCode.DecodingFailure, $"error decoding network config: expected a JSON object, got {kind}");
+            throw new ConfigException(ConfigErrorCode.DecodingFailure, $"error decoding network config: expected a JSON object, got {kind}");
         }
 
         return document;
@@ -131,8 +131,8 @@ internal static partial class NetworkConfigParser
         var version = Reader.GetOptionalString(root, "cniVersion", "") ?? "0.1.0";
         return CniVersion.IsSupported(version)
             ? version
-            : throw new CniException(
-                CniErrorCode.IncompatibleVersion,
+            : throw new ConfigException(
+                ConfigErrorCode.IncompatibleVersion,
                 "incompatible CNI versions",
                 $"config field 'cniVersion' is \"{Truncate(version)}\", plugin supports [{string.Join(", ", CniVersion.Supported)}]");
     }
@@ -147,8 +147,8 @@ internal static partial class NetworkConfigParser
         };
         if (minimum is not null && !CniVersion.IsAtLeast(cniVersion, minimum))
         {
-            throw new CniException(
-                CniErrorCode.IncompatibleVersion,
+            throw new ConfigException(
+                ConfigErrorCode.IncompatibleVersion,
                 $"config version does not allow {command}",
                 $"config field 'cniVersion' is \"{cniVersion}\", {command} needs {minimum} or later");
         }
@@ -241,9 +241,9 @@ internal static partial class NetworkConfigParser
         return $"invalid JSON: {(cut > 0 ? message[..cut] : message)}{position}";
     }
 
-    internal static string Truncate(string value) => value.Length <= 128 ? value : $"{value[..128]}…";
+    public static string Truncate(string value) => value.Length <= 128 ? value : $"{value[..128]}…";
 
     /// <summary>libcni's rule for network names and container ids.</summary>
     [GeneratedRegex(@"^[a-zA-Z0-9][a-zA-Z0-9_.\-]*$")]
-    internal static partial Regex ValidName();
+    public static partial Regex ValidName();
 }
