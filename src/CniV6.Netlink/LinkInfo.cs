@@ -10,5 +10,15 @@ namespace CniV6.Netlink;
 /// <param name="ParentIndex">IFLA_LINK: for a veth the peer's ifindex (in the peer's namespace); 0 when absent.</param>
 /// <param name="LinkNetNsId">IFLA_LINK_NETNSID: the peer's namespace id as seen from this namespace, when it is another one.</param>
 /// <param name="Alias">IFLA_IFALIAS, when set.</param>
+/// <param name="Vxlan">For a link of kind "vxlan", its IFLA_INFO_DATA; otherwise null.</param>
 public sealed record LinkInfo(
-    int Index, string Name, string? Kind, byte[] Mac, int Mtu, bool IsUp, int ParentIndex, int? LinkNetNsId, string? Alias = null);
+    int Index,
+    string Name,
+    string? Kind,
+    byte[] Mac,
+    int Mtu,
+    bool IsUp,
+    int ParentIndex,
+    int? LinkNetNsId,
+    string? Alias = null,
+    VxlanSettings? Vxlan = null);

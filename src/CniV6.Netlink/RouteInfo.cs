@@ -11,6 +11,10 @@ namespace CniV6.Netlink;
 /// <param name="Table">RTA_TABLE (or rtm_table) (see <see cref="RouteTable"/>).</param>
 /// <param name="PreferredSource">RTA_PREFSRC.</param>
 /// <param name="Priority">RTA_PRIORITY (the metric); null lets the kernel choose (IPv6: 1024).</param>
+/// <param name="OnLink">
+/// RTNH_F_ONLINK in rtm_flags: the gateway is reachable on the output link even though no address of the link
+/// covers it (e.g. a peer's tunnel address on a vxlan device).
+/// </param>
 public sealed record RouteInfo(
     IPNetwork Destination,
     IPAddress? Gateway,
@@ -19,4 +23,5 @@ public sealed record RouteInfo(
     byte Protocol = RouteProtocol.Boot,
     int Table = RouteTable.Main,
     IPAddress? PreferredSource = null,
-    uint? Priority = null);
+    uint? Priority = null,
+    bool OnLink = false);

@@ -111,6 +111,18 @@ public sealed partial class RtNetlink
         requester.Execute(writer.Complete(), $"RTM_NEWLINK index {index} up");
     }
 
+    /// <summary>Sets the link's MTU (like <c>ip link set … mtu</c>).</summary>
+    public void SetLinkMtu(int index, int mtu)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(index);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(mtu);
+        Span<byte> buffer = stackalloc byte[RequestBufferSize];
+        var writer = new NetlinkMessageWriter(buffer, RTM_NEWLINK, RequestAck, 0);
+        new IfInfoMsg(AF_UNSPEC, 0, index, 0, 0).WriteTo(writer.Reserve(IfInfoMsg.Size));
+        writer.WriteUInt32(IFLA_MTU, (uint)mtu);
+        requester.Execute(writer.Complete(), $"RTM_NEWLINK index {index} mtu {mtu}");
+    }
+
     /// <summary>Sets the link's alias (IFLA_IFALIAS), a free-text tag that marks the link as ours; empty removes it.</summary>
     public void SetLinkAlias(int index, string alias)
     {
@@ -169,6 +181,7 @@ public sealed partial class RtNetlink
         IfInfoMsg header = IfInfoMsg.Read(message.Payload);
         string? name = null;
         string? kind = null;
+        VxlanSettings? vxlan = null;
         string? alias = null;
         byte[] mac = [];
         int mtu = 0;
@@ -198,7 +211,7 @@ public sealed partial class RtNetlink
                     alias = NetlinkAttributeReader.ReadString(value);
                     break;
                 case IFLA_LINKINFO:
-                    kind = ReadLinkKind(value);
+                    (kind, vxlan) = ReadLinkInfo(value);
                     break;
             }
         }
@@ -208,21 +221,30 @@ public sealed partial class RtNetlink
             throw new NetlinkDecodeException($"RTM_NEWLINK for index {header.Index} has no IFLA_IFNAME");
         }
 
-        return new LinkInfo(header.Index, name, kind, mac, mtu, (header.Flags & IFF_UP) != 0, parent, linkNetNsId, alias);
+        return new LinkInfo(header.Index, name, kind, mac, mtu, (header.Flags & IFF_UP) != 0, parent, linkNetNsId, alias, vxlan);
     }
 
-    private static string? ReadLinkKind(ReadOnlySpan<byte> linkInfo)
+    /// <summary>IFLA_INFO_KIND, and for the kinds we decode, IFLA_INFO_DATA (which may come before or after the kind).</summary>
+    private static (string? Kind, VxlanSettings? Vxlan) ReadLinkInfo(ReadOnlySpan<byte> linkInfo)
     {
+        string? kind = null;
+        ReadOnlySpan<byte> data = default;
+        bool hasData = false;
         var attributes = new NetlinkAttributeReader(linkInfo);
         while (attributes.TryRead(out ushort type, out ReadOnlySpan<byte> value))
         {
             if (type == IFLA_INFO_KIND)
             {
-                return NetlinkAttributeReader.ReadString(value);
+                kind = NetlinkAttributeReader.ReadString(value);
+            }
+            else if (type == IFLA_INFO_DATA)
+            {
+                data = value;
+                hasData = true;
             }
         }
 
-        return null;
+        return (kind, kind == VxlanKind && hasData ? ParseVxlanData(data) : null);
     }
 
     private static void ValidateLinkName(string name, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(name))] string? parameter = null)

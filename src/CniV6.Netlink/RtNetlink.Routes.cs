@@ -106,7 +106,7 @@ public sealed partial class RtNetlink
         }
 
         IPNetwork network = Cidr.NetworkOf(destinationAddress, header.DestinationLength);
-        return new RouteInfo(network, gateway, outputIndex, header.Scope, header.Protocol, table, source, priority);
+        return new RouteInfo(network, gateway, outputIndex, header.Scope, header.Protocol, table, source, priority, (header.Flags & RTNH_F_ONLINK) != 0);
     }
 
     private void ModifyRoute(RouteInfo route, ushort messageType, ushort flags, string operation)
@@ -140,7 +140,7 @@ public sealed partial class RtNetlink
             // Deletion: scope "nowhere" and type unspecified are wildcards, as with `ip route del`.
             delete ? RT_SCOPE_NOWHERE : route.Scope,
             delete ? RTN_UNSPEC : RTN_UNICAST,
-            0).WriteTo(writer.Reserve(RtMsg.Size));
+            route.OnLink ? RTNH_F_ONLINK : 0).WriteTo(writer.Reserve(RtMsg.Size));
         writer.WriteUInt32(RTA_TABLE, (uint)route.Table);
         if (route.Destination.PrefixLength > 0)
         {
@@ -169,7 +169,8 @@ public sealed partial class RtNetlink
 
         requester.Execute(writer.Complete(), $"{operation} {route.Destination}" +
             (route.Gateway is null ? string.Empty : $" via {route.Gateway}") +
-            (route.OutputIndex > 0 ? $" index {route.OutputIndex}" : string.Empty));
+            (route.OutputIndex > 0 ? $" index {route.OutputIndex}" : string.Empty) +
+            (route.OnLink ? " onlink" : string.Empty));
     }
 
     /// <summary>The first struct rtnexthop of RTA_MULTIPATH: its ifindex and RTA_GATEWAY.</summary>

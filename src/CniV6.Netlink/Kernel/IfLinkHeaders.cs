@@ -1,6 +1,6 @@
 namespace CniV6.Netlink.Kernel;
 
-/// <summary>Link attributes of linux/if_link.h, linux/veth.h and the IFF_* flags of linux/if.h.</summary>
+/// <summary>Link attributes of linux/if_link.h (including the vxlan ones), linux/veth.h and the IFF_* flags of linux/if.h.</summary>
 internal static class IfLinkHeaders
 {
     internal const ushort IFLA_ADDRESS = 1;
@@ -21,6 +21,21 @@ internal static class IfLinkHeaders
 
     // Nested in IFLA_INFO_DATA of kind "veth"; its payload is a struct ifinfomsg followed by IFLA_* attributes.
     internal const ushort VETH_INFO_PEER = 1;
+
+    // Nested in IFLA_INFO_DATA of kind "vxlan" (enum in linux/if_link.h). Addresses are in network order, the
+    // port is a __be16, flags are u8 booleans.
+    internal const ushort IFLA_VXLAN_ID = 1;
+    internal const ushort IFLA_VXLAN_GROUP = 2;
+    internal const ushort IFLA_VXLAN_LINK = 3;
+    internal const ushort IFLA_VXLAN_LOCAL = 4;
+    internal const ushort IFLA_VXLAN_TTL = 5;
+    internal const ushort IFLA_VXLAN_LEARNING = 7;
+    internal const ushort IFLA_VXLAN_PORT = 15;
+    internal const ushort IFLA_VXLAN_GROUP6 = 16;
+    internal const ushort IFLA_VXLAN_LOCAL6 = 17;
+    internal const ushort IFLA_VXLAN_UDP_CSUM = 18;
+    internal const ushort IFLA_VXLAN_UDP_ZERO_CSUM6_TX = 19;
+    internal const ushort IFLA_VXLAN_UDP_ZERO_CSUM6_RX = 20;
 
     internal const uint IFF_UP = 0x1;
 

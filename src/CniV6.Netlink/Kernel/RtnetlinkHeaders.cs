@@ -24,7 +24,8 @@ internal static class RtnetlinkHeaders
     // rtm_scope beyond the public RouteScope values: wildcard for deletions.
     internal const byte RT_SCOPE_NOWHERE = 255;
 
-    // rtm_flags.
+    // rtm_flags: the low byte carries the next hop's RTNH_F_* flags.
+    internal const uint RTNH_F_ONLINK = 0x4;
     internal const uint RTM_F_CLONED = 0x200;
 
     // enum rtattr_type_t.

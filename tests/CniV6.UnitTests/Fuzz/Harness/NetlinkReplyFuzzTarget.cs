@@ -6,8 +6,8 @@ namespace CniV6.UnitTests.Fuzz;
 
 /// <summary>
 /// The input is the kernel's reply datagram to a NETLINK_ROUTE request (see <see cref="ReplayNetlinkTransport"/>).
-/// It is fed, through <see cref="RtNetlink"/>'s own operations, to every decoding path: link, address and route
-/// dumps (<c>NetlinkMessageReader</c>, <c>NetlinkAttributeReader</c>, the per-family parsers, NLMSG_DONE and
+/// It is fed, through <see cref="RtNetlink"/>'s own operations, to every decoding path: link (with vxlan data),
+/// address, route, neighbour and FDB dumps (<c>NetlinkMessageReader</c>, <c>NetlinkAttributeReader</c>, the per-family parsers, NLMSG_DONE and
 /// DUMP_INTR handling), a single GET and an acknowledged request (NLMSG_ERROR with extended ack).
 /// Documented failures: <see cref="NetlinkDecodeException"/> (malformed reply) and <see cref="NetlinkException"/>
 /// (the reply carries an errno); an incomplete reply ends in <see cref="ReplayExhaustedException"/>.
@@ -20,6 +20,8 @@ internal static class NetlinkReplyFuzzTarget
         netlink => netlink.ListLinks(),
         netlink => netlink.ListAddresses(AddressFamily.Unspecified),
         netlink => netlink.ListRoutes(AddressFamily.Unspecified, RouteTable.Unspecified),
+        netlink => netlink.ListNeighbors(AddressFamily.Unspecified),
+        netlink => netlink.ListFdbEntries(1),
         netlink => netlink.GetLink(1),
         netlink => netlink.SetLinkUp(1),
     ];
