@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds what the tests need (AOT binaries + libcni driver, via build.sh --no-demo) and runs
+# Checks the Debian packages the tests need (scripts/deps.sh; installs what is missing), builds what
+# the tests need (AOT binaries + libcni driver, via build.sh --no-demo --driver) and runs
 # every test project: unit, integration (root, throwaway namespaces), end-to-end (root, libcni)
 # and agent. Prints a per-project summary and, as the last line, "N passed, N failed".
 # Exits non-zero if any test fails or any project does not build/run.
@@ -15,8 +16,13 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
+# shellcheck source=scripts/deps.sh
+. "$repo/scripts/deps.sh"
+echo "== test dependencies"
+cv6_deps_ensure test || exit 1
+
 build_failed=0
-if ! ./build.sh --no-demo; then
+if ! ./build.sh --no-demo --driver; then
   # Keep going: the unit tests still tell something; tests needing the missing binaries fail loudly.
   echo "build.sh failed; running the tests anyway (this run counts as failed)" >&2
   build_failed=1
