@@ -1,0 +1,246 @@
+using System.Net;
+using System.Net.Sockets;
+using CniV6.Agent.Cluster;
+using CniV6.Agent.Health;
+using CniV6.Netlink;
+using Microsoft.Extensions.Logging;
+
+namespace CniV6.Agent.Dataplane.Routing.Vxlan;
+
+/// <summary>
+/// What the <c>vxlan</c> and <c>auto</c> modes share: bring the node in line with an <see cref="OverlayPlan"/>.
+/// Owns the devices <c>cniv6.vx6</c>/<c>cniv6.vx4</c> with their FDB and neighbour entries, the main table's
+/// routes with protocol 198 and a gateway (direct and tunnelled node routes alike: one mode is active at a time)
+/// and the nft table <see cref="VxlanFirewall.Table"/>. Order within a sync: firewall (a new node's packets are
+/// admitted before anyone sends them), devices, FDB and neighbours of the wanted peers, routes, then removal of
+/// what is no longer wanted, so a peer never has a route before its FDB entry. What a previous agent process
+/// left is adopted as it is when it matches: a restart changes nothing and does not flap the tunnel.
+/// </summary>
+internal sealed partial class OverlayRouting(IVxlanDataplane kernel, VxlanOptions options, AgentMetrics metrics, ILogger logger)
+{
+    private string? _appliedFirewall;
+    private HashSet<string> _reportedUnroutable = [];
+
+    /// <summary>The pod MTU overhead of the plan for this state (see <see cref="OverlayPlan.PodMtuOverhead"/>).</summary>
+    public int PodMtuOverhead(ClusterState state, IReadOnlyList<LocalPrefix> localPrefixes, bool tunnelAll) =>
+        OverlayPlanner.Plan(state, localPrefixes, options, tunnelAll).PodMtuOverhead;
+
+    public OverlayPlan Reconcile(ClusterState state, IReadOnlyList<LocalPrefix> localPrefixes, bool tunnelAll, bool full)
+    {
+        var plan = OverlayPlanner.Plan(state, localPrefixes, options, tunnelAll);
+        foreach (var reason in plan.Unroutable.Where(r => !_reportedUnroutable.Contains(r)))
+        {
+            LogUnroutable(reason);
+        }
+
+        _reportedUnroutable = [.. plan.Unroutable];
+
+        // Re-applied on full passes too: someone may have flushed the ruleset.
+        var firewall = VxlanFirewall.Render(options.Port, plan.NodeAddresses);
+        if (full || firewall != _appliedFirewall)
+        {
+            kernel.ApplyFirewall(firewall);
+            _appliedFirewall = firewall;
+        }
+
+        var indexes = new Dictionary<AddressFamily, int>();
+        foreach (var device in plan.Devices)
+        {
+            indexes[device.Underlay] = EnsureDevice(device);
+        }
+
+        var wantedFdb = new Dictionary<AddressFamily, List<(byte[] Mac, IPAddress Destination)>>();
+        var wantedNeighbors = new Dictionary<AddressFamily, List<(IPAddress Address, byte[] Mac)>>();
+        foreach (var device in plan.Devices)
+        {
+            var index = indexes[device.Underlay];
+            var peers = plan.Peers.Where(p => p.Underlay == device.Underlay).ToArray();
+            wantedFdb[device.Underlay] = [.. peers.Select(p => (p.Mac, p.NodeAddress))];
+            wantedNeighbors[device.Underlay] = [.. peers.SelectMany(p => p.TunnelAddresses.Select(a => (a, p.Mac)))];
+            AddFdb(index, device.Name, wantedFdb[device.Underlay]);
+            AddNeighbors(index, device.Name, wantedNeighbors[device.Underlay]);
+        }
+
+        ReconcileRoutes(DesiredRoutes(plan, indexes));
+
+        foreach (var device in plan.Devices)
+        {
+            var index = indexes[device.Underlay];
+            RemoveStaleNeighbors(index, device.Name, wantedNeighbors[device.Underlay]);
+            RemoveStaleFdb(index, device.Name, wantedFdb[device.Underlay]);
+        }
+
+        foreach (var family in new[] { AddressFamily.InterNetworkV6, AddressFamily.InterNetwork })
+        {
+            var name = TunnelAddressing.DeviceName(family);
+            if (!indexes.ContainsKey(family) && kernel.DeleteLink(name))
+            {
+                // Its FDB, neighbours and routes went with it.
+                LogDeviceRemoved(name);
+            }
+        }
+
+        return plan;
+    }
+
+    /// <summary>Removes all an overlay mode installs: both devices (with their entries and routes), the node routes, the firewall table.</summary>
+    public void Remove()
+    {
+        foreach (var family in new[] { AddressFamily.InterNetworkV6, AddressFamily.InterNetwork })
+        {
+            var name = TunnelAddressing.DeviceName(family);
+            if (kernel.DeleteLink(name))
+            {
+                LogDeviceRemoved(name);
+            }
+        }
+
+        ReconcileRoutes([]);
+        kernel.ApplyFirewall(VxlanFirewall.RenderRemoval());
+        _appliedFirewall = null;
+    }
+
+    private int EnsureDevice(TunnelDevice device)
+    {
+        var wanted = new VxlanSettings(options.Vni, device.Local, options.Port, Learning: false);
+        var existing = kernel.GetLink(device.Name);
+        int index;
+        if (existing is { Kind: "vxlan", Vxlan: { } actual } && wanted.IsSatisfiedBy(actual) && existing.Mac.AsSpan().SequenceEqual(device.Mac))
+        {
+            // Adopted (an agent restart): nothing that carries traffic is touched.
+            index = existing.Index;
+            if (existing.Mtu != device.Mtu)
+            {
+                kernel.SetMtu(index, device.Mtu);
+                LogDeviceMtuChanged(device.Name, existing.Mtu, device.Mtu);
+            }
+        }
+        else
+        {
+            if (existing is not null)
+            {
+                // Another VNI, port, local address or MAC (the node's address changed): only a new device will do.
+                kernel.DeleteLink(device.Name);
+                LogDeviceReplaced(device.Name);
+            }
+
+            index = kernel.CreateVxlan(device.Name, wanted, device.Mtu, device.Mac);
+            LogDeviceCreated(device.Name, options.Vni, device.Local, options.Port, new MacText(device.Mac), device.Mtu);
+        }
+
+        // calico#3145 / kubernetes#88986: with tx checksum offload on, the inner packets' checksums of the vxlan
+        // device are left to the NIC, which on some NIC/kernel combinations writes them wrong or not at all; the
+        // receiver drops the packet and TCP retransmits until a 63 s stall. Calico computes them in software by
+        // turning the offload off on its device; so do we. Idempotent, so checked on every pass.
+        kernel.DisableTxChecksumOffload(device.Name);
+        if (existing is null || !existing.IsUp || existing.Index != index)
+        {
+            kernel.SetUp(index);
+        }
+
+        return index;
+    }
+
+    private void AddFdb(int index, string device, List<(byte[] Mac, IPAddress Destination)> wanted)
+    {
+        var existing = kernel.ListFdb(index);
+        foreach (var (mac, destination) in wanted)
+        {
+            if (!existing.Any(e => e.Mac.AsSpan().SequenceEqual(mac) && destination.Equals(e.Destination) && e.State.HasFlag(NeighborState.Permanent)))
+            {
+                kernel.SetFdb(index, mac, destination);
+                LogFdbSet(device, new MacText(mac), destination);
+            }
+        }
+    }
+
+    private void RemoveStaleFdb(int index, string device, List<(byte[] Mac, IPAddress Destination)> wanted)
+    {
+        foreach (var entry in kernel.ListFdb(index))
+        {
+            if (!wanted.Any(w => w.Mac.AsSpan().SequenceEqual(entry.Mac) && w.Destination.Equals(entry.Destination)))
+            {
+                kernel.DeleteFdb(index, entry.Mac, entry.Destination!);
+                LogFdbRemoved(device, new MacText(entry.Mac), entry.Destination!);
+            }
+        }
+    }
+
+    private void AddNeighbors(int index, string device, List<(IPAddress Address, byte[] Mac)> wanted)
+    {
+        var existing = kernel.ListNeighbors(index);
+        foreach (var (address, mac) in wanted)
+        {
+            if (!existing.Any(n => n.Address.Equals(address) && n.Mac.AsSpan().SequenceEqual(mac) && n.State == NeighborState.Permanent))
+            {
+                kernel.SetNeighbor(index, address, mac);
+                LogNeighborSet(device, address, new MacText(mac));
+            }
+        }
+    }
+
+    private void RemoveStaleNeighbors(int index, string device, List<(IPAddress Address, byte[] Mac)> wanted)
+    {
+        // Only permanent entries are ours; the kernel keeps its own (multicast groups, NOARP) on the device too.
+        foreach (var neighbor in kernel.ListNeighbors(index).Where(n => n.State.HasFlag(NeighborState.Permanent)))
+        {
+            if (!wanted.Any(w => w.Address.Equals(neighbor.Address)))
+            {
+                kernel.DeleteNeighbor(index, neighbor.Address);
+                LogNeighborRemoved(device, neighbor.Address);
+            }
+        }
+    }
+
+    private static List<RouteInfo> DesiredRoutes(OverlayPlan plan, Dictionary<AddressFamily, int> indexes)
+    {
+        var routes = plan.DirectRoutes
+            .Select(r => new RouteInfo(r.Destination, r.Gateway, r.OutputIndex, RouteScope.Universe, RouteProtocol.CniV6, RouteTable.Main))
+            .ToList();
+        routes.AddRange(plan.Peers.SelectMany(p => p.Routes.Select(r =>
+            new RouteInfo(r.Destination, r.TunnelAddress, indexes[p.Underlay], RouteScope.Universe, RouteProtocol.CniV6, RouteTable.Main, OnLink: true))));
+        return routes;
+    }
+
+    /// <summary>
+    /// Replaces each wanted route that is not there exactly (gateway, device, onlink), then deletes every owned route
+    /// that is not wanted: other destinations, and leftovers beside a wanted one (another metric, a duplicate).
+    /// </summary>
+    private void ReconcileRoutes(List<RouteInfo> desired)
+    {
+        var installed = kernel.ListOwnedRoutes();
+        var kept = new HashSet<RouteInfo>(ReferenceEqualityComparer.Instance);
+        var replaced = 0;
+        foreach (var route in desired)
+        {
+            if (installed.FirstOrDefault(r => SameNextHop(r, route) && r.OnLink == route.OnLink && !kept.Contains(r)) is { } match)
+            {
+                kept.Add(match);
+                continue;
+            }
+
+            kernel.ReplaceRoute(route);
+            replaced++;
+            LogRouteSet(route.Destination, route.Gateway!, route.OutputIndex, route.OnLink);
+        }
+
+        var deleted = 0;
+        foreach (var route in installed.Where(r => !kept.Contains(r)))
+        {
+            // The replace above overwrote it in place (same destination, next hop and metric; only a flag differed).
+            if (desired.Any(d => SameNextHop(route, d)))
+            {
+                continue;
+            }
+
+            kernel.DeleteRoute(route);
+            deleted++;
+            LogRouteRemoved(route.Destination, route.Gateway!, route.OutputIndex);
+        }
+
+        metrics.RoutesChanged(replaced, deleted, desired.Count);
+    }
+
+    private static bool SameNextHop(RouteInfo a, RouteInfo b) =>
+        a.Destination == b.Destination && Equals(a.Gateway, b.Gateway) && a.OutputIndex == b.OutputIndex;
+}
