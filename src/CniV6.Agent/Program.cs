@@ -1,7 +1,6 @@
 using CniV6.Agent.Cluster;
 using CniV6.Agent.Configuration;
 using CniV6.Agent.Dataplane;
-using CniV6.Agent.Dataplane.Linux;
 using CniV6.Agent.Health;
 using CniV6.Agent.Kubernetes;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,9 +51,6 @@ internal static class Program
         services.AddSingleton<ClusterStateStore>();
         services.AddSingleton<AgentHealth>();
         services.AddSingleton<AgentMetrics>();
-        services.AddSingleton<INodeRouteTable, NetlinkNodeRouteTable>();
-        services.AddSingleton<IMasqueradeControl, IptablesMasqueradeControl>();
-        services.AddSingleton<IForwardingControl, SysctlForwardingControl>();
         // Health first: it answers (not ready) while the reconciler's start-up waits for the first sync.
         services.AddHostedService<HealthServer>();
         if (nodeApi is not null)
@@ -67,7 +63,7 @@ internal static class Program
             services.AddHostedService<StaticClusterSource>();
         }
 
-        services.AddHostedService<DataplaneReconciler>();
+        services.AddLinuxDataplane().AddDataplane(options);
 
         using var host = builder.Build();
         await host.RunAsync().ConfigureAwait(false);

@@ -28,6 +28,7 @@ internal static class AgentConfiguration
         ["--health-address"] = "Health:Address",
         ["--health-port"] = "Health:Port",
         ["--resync-seconds"] = "ResyncSeconds",
+        ["--routing-mode"] = "Routing:Mode",
         ["--log-level"] = "Logging:LogLevel:Default",
     };
 

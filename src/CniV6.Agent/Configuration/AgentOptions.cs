@@ -33,6 +33,12 @@ internal sealed record AgentOptions
 
     public string IpamDataDir { get; init; } = "/var/lib/cni/cniv6";
 
+    /// <summary>How pods reach other nodes' pods: one of <see cref="Dataplane.Routing.RoutingModes.Names"/>.</summary>
+    public string RoutingMode { get; init; } = Dataplane.Routing.RoutingModes.Default;
+
+    /// <summary>Runtime state that lives as long as the kernel state it describes (the installed routing mode).</summary>
+    public string RunDirectory { get; init; } = "/run/cniv6";
+
     public IReadOnlyList<IPNetwork> ExtraMasqueradeExcludes { get; init; } = [];
 
     public IPAddress HealthAddress { get; init; } = IPAddress.Loopback;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using CniV6.Agent.Cluster;
+using CniV6.Agent.Dataplane.Routing;
 using Microsoft.Extensions.Configuration;
 
 namespace CniV6.Agent.Configuration;
@@ -35,6 +36,7 @@ internal static class AgentOptionsReader
             IpMasq = ParseBool(configuration, "Cni:IpMasq", true),
             Portmap = ParseBool(configuration, "Cni:Portmap", true),
             IpamDataDir = configuration["Cni:IpamDataDir"] ?? "/var/lib/cni/cniv6",
+            RoutingMode = ParseRoutingMode(configuration["Routing:Mode"]),
             ExtraMasqueradeExcludes = ParseNetworks(configuration.GetSection("Cni:MasqueradeExclude")),
             HealthAddress = ParseAddress(configuration["Health:Address"] ?? "127.0.0.1", "Health:Address"),
             HealthPort = ParseOptionalInt(configuration, "Health:Port", 0, 65535) ?? 9646,
@@ -62,6 +64,19 @@ internal static class AgentOptionsReader
         "static" => ClusterSourceKind.Static,
         _ => throw new AgentConfigurationException($"Source must be \"kubernetes\" or \"static\", not \"{value}\""),
     };
+
+    private static string ParseRoutingMode(string? value)
+    {
+        var mode = value?.Trim().ToLowerInvariant();
+        if (string.IsNullOrEmpty(mode))
+        {
+            return RoutingModes.Default;
+        }
+
+        return RoutingModes.IsKnown(mode)
+            ? mode
+            : throw new AgentConfigurationException($"Routing:Mode must be {string.Join(" or ", RoutingModes.Names.Select(n => $"\"{n}\""))}, not \"{value}\"");
+    }
 
     private static IReadOnlyList<ClusterNode> ParsePeers(IConfigurationSection section)
     {

@@ -95,6 +95,38 @@ public sealed class AgentOptionsReaderTests : IDisposable
     }
 
     [Fact]
+    public void Routing_mode_is_hostgw_by_default_and_set_by_file_environment_or_flag()
+    {
+        // Only hostgw is valid, so precedence shows as a later layer curing an earlier layer's refused value.
+        var file = Path.Combine(_dir, "routing.json");
+        File.WriteAllText(file, """{ "NodeName": "n1", "Routing": { "Mode": "vxlan" } }""");
+
+        Assert.Equal("hostgw", Read(["--node-name", "n1", "--config", WriteEmptyFile()], []).RoutingMode);
+        Assert.Throws<AgentConfigurationException>(() => Read(["--config", file], []));
+        Assert.Equal("hostgw", Read(["--config", file], new() { ["CNIV6_ROUTING__MODE"] = "HostGW" }).RoutingMode);
+        Assert.Equal("hostgw", Read(["--config", file, "--routing-mode", "hostgw"], new() { ["CNIV6_ROUTING__MODE"] = "bgp" }).RoutingMode);
+    }
+
+    [Theory]
+    [InlineData("--routing-mode", "vxlan")]
+    [InlineData("--routing-mode", "bgp")]
+    [InlineData("--routing-mode", "host-gw")]
+    public void Any_routing_mode_but_hostgw_is_refused_with_the_known_ones_named(string flag, string value)
+    {
+        var error = Assert.Throws<AgentConfigurationException>(() => Read(["--node-name", "n1", "--config", WriteEmptyFile(), flag, value], []));
+
+        Assert.Equal($"Routing:Mode must be \"hostgw\", not \"{value}\"", error.Message);
+    }
+
+    [Fact]
+    public void Routing_mode_from_the_environment_is_checked_too()
+    {
+        var error = Assert.Throws<AgentConfigurationException>(() => Read(["--node-name", "n1", "--config", WriteEmptyFile()], new() { ["CNIV6_ROUTING__MODE"] = "vxlan" }));
+
+        Assert.Contains("Routing:Mode", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Node_name_is_required()
     {
         Assert.Throws<AgentConfigurationException>(() => Read(["--config", WriteEmptyFile()], []));

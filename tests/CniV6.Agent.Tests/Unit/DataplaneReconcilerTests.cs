@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using CniV6.Agent.Cluster;
 using CniV6.Agent.Configuration;
@@ -18,9 +17,9 @@ public sealed class DataplaneReconcilerTests : IDisposable
     private readonly AgentHealth _health = new(TimeProvider.System);
     private readonly AgentMetrics _metrics = new();
 
-    private DataplaneReconciler Reconciler(AgentOptions? options = null) => new(
-        options ?? new AgentOptions { NodeName = "n1", CniConfDir = Path.Combine(_dir, "net.d"), CniBinDir = Path.Combine(_dir, "bin") },
-        _store, _routes, _masquerade, _forwarding, _health, _metrics, TimeProvider.System, NullLogger<DataplaneReconciler>.Instance);
+    private DataplaneReconciler Reconciler(AgentOptions? options = null) =>
+        DataplaneHarness.Reconciler(options ?? new AgentOptions { NodeName = "n1", CniConfDir = Path.Combine(_dir, "net.d"), CniBinDir = Path.Combine(_dir, "bin") },
+                                    _dir, _store, _health, _metrics, _routes, _masquerade, _forwarding);
 
     [Fact]
     public void First_sync_writes_the_conflist_routes_nat_and_forwarding_then_reports_ready()
@@ -108,9 +107,12 @@ public sealed class DataplaneReconcilerTests : IDisposable
     [Fact]
     public async Task Start_up_gives_up_waiting_when_there_is_no_cluster_state()
     {
+        var options = new AgentOptions { NodeName = "n1", CniConfDir = Path.Combine(_dir, "net.d") };
         using var reconciler = new DataplaneReconciler(
-            new AgentOptions { NodeName = "n1", CniConfDir = Path.Combine(_dir, "net.d") }, _store, _routes, _masquerade, _forwarding,
-            _health, _metrics, TimeProvider.System, NullLogger<DataplaneReconciler>.Instance) { StartupWait = TimeSpan.FromMilliseconds(200) };
+            options, Reconciler(options).Controllers, _routes, _store, _health, _metrics, TimeProvider.System, NullLogger<DataplaneReconciler>.Instance)
+        {
+            StartupWait = TimeSpan.FromMilliseconds(200),
+        };
 
         await reconciler.StartAsync(CancellationToken.None);
 
@@ -127,63 +129,4 @@ public sealed class DataplaneReconcilerTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private sealed class FakeRouteTable : INodeRouteTable
-    {
-        public List<NodeRoute> Installed { get; } = [];
-
-        public int Replaced { get; private set; }
-
-        public int Deleted { get; private set; }
-
-        public IReadOnlyList<LocalPrefix> ListLocalPrefixes() =>
-        [
-            LocalPrefix.Of(1, IPAddress.Parse("::1"), 128, 65536),
-            LocalPrefix.Of(2, IPAddress.Parse("fd00:a11::11"), 64, 1450),
-            LocalPrefix.Of(2, IPAddress.Parse("10.99.0.11"), 24, 1450),
-        ];
-
-        public IReadOnlyList<NodeRoute> ListOwnedRoutes() => Installed.ToArray();
-
-        public void Replace(NodeRoute route)
-        {
-            Installed.RemoveAll(r => r.Destination == route.Destination);
-            Installed.Add(route);
-            Replaced++;
-        }
-
-        public void Delete(NodeRoute route)
-        {
-            Installed.Remove(route);
-            Deleted++;
-        }
-    }
-
-    private sealed class FakeMasquerade : IMasqueradeControl
-    {
-        public string? Network { get; private set; }
-
-        public IReadOnlyList<IPNetwork>? Pools { get; private set; }
-
-        public IReadOnlyList<IPNetwork>? Excludes { get; private set; }
-
-        public int Calls { get; private set; }
-
-        public void Ensure(string networkName, IReadOnlyList<IPNetwork> pools, IReadOnlyList<IPNetwork> excludes, bool verify)
-        {
-            (Network, Pools, Excludes) = (networkName, pools, excludes);
-            Calls++;
-        }
-    }
-
-    private sealed class FakeForwarding : IForwardingControl
-    {
-        public (bool IPv6, bool IPv4) Enabled { get; private set; }
-
-        public IReadOnlyList<string> Enable(bool ipv6, bool ipv4)
-        {
-            Enabled = (ipv6, ipv4);
-            return [];
-        }
-    }
 }

@@ -1,0 +1,57 @@
+using CniV6.Agent.Configuration;
+using CniV6.Agent.Dataplane.Routing;
+using CniV6.Agent.Health;
+using Microsoft.Extensions.Logging;
+
+namespace CniV6.Agent.Dataplane.Controllers;
+
+/// <summary>
+/// Writes the conflist the container runtime hands to the plugin: this node's pools, the cluster's pod CIDRs (no
+/// masquerade between pods) and the pod MTU. Rewritten only when its content changes.
+/// </summary>
+internal sealed partial class ConflistController(
+    AgentOptions options,
+    IRoutingMode routing,
+    AgentMetrics metrics,
+    ILogger<ConflistController> logger) : IDataplaneController
+{
+    private const int FallbackMtu = 1500;
+    private const UnixFileMode ConflistMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    private readonly string _path = Path.Combine(options.CniConfDir, options.CniConfFileName);
+
+    public string Name => "conflist";
+
+    public void Reconcile(SyncContext sync)
+    {
+        var conflist = ConflistRenderer.Render(options, sync.State, PodMtu(sync));
+        if (AtomicFile.WriteIfChanged(_path, conflist, ConflistMode))
+        {
+            metrics.ConflistWritten();
+            LogConflistWritten(_path, sync.State.LocalPools);
+        }
+    }
+
+    /// <summary>An explicit MTU wins; otherwise the uplink's, less what the routing mode's encapsulation takes.</summary>
+    internal int PodMtu(SyncContext sync) => options.Mtu ?? DetectUplinkMtu(sync) - routing.PodMtuOverhead(sync);
+
+    /// <summary>
+    /// The MTU of the link that carries this node's own address (the segment pod traffic leaves by), or failing
+    /// that of the link that reaches the peers.
+    /// </summary>
+    private static int DetectUplinkMtu(SyncContext sync)
+    {
+        var state = sync.State;
+        var prefixes = sync.LocalPrefixes;
+        var self = state.Nodes.FirstOrDefault(n => n.Name == state.LocalNodeName);
+        var own = self?.InternalAddresses.Select(a => prefixes.FirstOrDefault(p => p.Address.Equals(a))).OfType<LocalPrefix>().FirstOrDefault();
+        if (own is not null)
+        {
+            return own.Mtu;
+        }
+
+        var peerAddresses = state.Nodes.Where(n => n.Name != state.LocalNodeName).SelectMany(n => n.InternalAddresses);
+        var toPeers = peerAddresses.Select(a => prefixes.FirstOrDefault(p => p.Prefix.Contains(a))).OfType<LocalPrefix>().FirstOrDefault();
+        return toPeers?.Mtu ?? FallbackMtu;
+    }
+}

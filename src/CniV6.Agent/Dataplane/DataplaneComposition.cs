@@ -1,0 +1,49 @@
+using CniV6.Agent.Configuration;
+using CniV6.Agent.Dataplane.Controllers;
+using CniV6.Agent.Dataplane.Linux;
+using CniV6.Agent.Dataplane.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace CniV6.Agent.Dataplane;
+
+/// <summary>
+/// The one place the dataplane is put together: the kernel seams, the active routing mode and the controllers in
+/// the order a sync runs them. A new concern is one controller class plus one line in <see cref="AddDataplane"/>.
+/// </summary>
+internal static class DataplaneComposition
+{
+    /// <summary>The Linux implementations of the kernel seams (tests register fakes instead).</summary>
+    public static IServiceCollection AddLinuxDataplane(this IServiceCollection services)
+    {
+        services.AddSingleton<ILocalPrefixReader, NetlinkLocalPrefixReader>();
+        services.AddSingleton<INodeRouteTable, NetlinkNodeRouteTable>();
+        services.AddSingleton<IMasqueradeControl, IptablesMasqueradeControl>();
+        services.AddSingleton<IForwardingControl, SysctlForwardingControl>();
+        return services;
+    }
+
+    /// <summary>The controllers and their reconciler; the registration order is the sync order.</summary>
+    public static IServiceCollection AddDataplane(this IServiceCollection services, AgentOptions options)
+    {
+        services.TryAddSingleton(_ => RoutingModeRecord.ForCurrentNamespace(options.RunDirectory));
+        services.AddSingleton(provider => RoutingModes.TryCreate(options.RoutingMode, provider)
+                                          ?? throw new AgentConfigurationException($"unknown routing mode {options.RoutingMode}"));
+
+        // The binary before the conflist that names it, forwarding before any pod can need it, the conflist before
+        // routes (pods on this node get network as early as possible), NAT last (the slow part; see MasqueradeController).
+        services.AddSingleton<IDataplaneController, PluginInstallController>();
+        services.AddSingleton<IDataplaneController, ForwardingController>();
+        services.AddSingleton<IDataplaneController, ConflistController>();
+        services.AddSingleton<IDataplaneController>(provider => new PodRoutingController(
+            provider.GetRequiredService<IRoutingMode>(),
+            name => RoutingModes.TryCreate(name, provider),
+            provider.GetRequiredService<RoutingModeRecord>(),
+            provider.GetRequiredService<ILogger<PodRoutingController>>()));
+        services.AddSingleton<IDataplaneController, MasqueradeController>();
+
+        services.AddHostedService<DataplaneReconciler>();
+        return services;
+    }
+}

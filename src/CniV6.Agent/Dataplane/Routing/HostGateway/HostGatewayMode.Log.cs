@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Logging;
+
+namespace CniV6.Agent.Dataplane.Routing.HostGateway;
+
+internal sealed partial class HostGatewayMode
+{
+    [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Route {Route} installed")]
+    private partial void LogRouteReplaced(NodeRoute route);
+
+    [LoggerMessage(EventId = 204, Level = LogLevel.Information, Message = "Route {Route} removed")]
+    private partial void LogRouteDeleted(NodeRoute route);
+
+    [LoggerMessage(EventId = 205, Level = LogLevel.Warning, Message = "No route for {Reason}")]
+    private partial void LogUnroutable(string reason);
+}

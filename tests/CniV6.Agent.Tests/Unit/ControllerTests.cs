@@ -1,0 +1,197 @@
+using System.Net;
+using System.Text.Json;
+using CniV6.Agent.Cluster;
+using CniV6.Agent.Configuration;
+using CniV6.Agent.Dataplane;
+using CniV6.Agent.Dataplane.Controllers;
+using CniV6.Agent.Dataplane.Routing;
+using CniV6.Agent.Health;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CniV6.Agent.Tests.Unit;
+
+/// <summary>Each dataplane controller on its own, over fake kernel seams.</summary>
+public sealed class ControllerTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("cv6r-controllers-").FullName;
+    private readonly AgentMetrics _metrics = new();
+
+    private AgentOptions Options(int? mtu = null, string? pluginSource = null, bool ipMasq = true) => new()
+    {
+        NodeName = "n1",
+        CniConfDir = Path.Combine(_dir, "net.d"),
+        CniBinDir = Path.Combine(_dir, "bin"),
+        Mtu = mtu,
+        PluginSource = pluginSource,
+        IpMasq = ipMasq,
+    };
+
+    private string ConflistPath => Path.Combine(_dir, "net.d", "10-cniv6.conflist");
+
+    private int WrittenMtu()
+    {
+        using var conflist = JsonDocument.Parse(File.ReadAllBytes(ConflistPath));
+        return conflist.RootElement.GetProperty("plugins")[0].GetProperty("mtu").GetInt32();
+    }
+
+    [Fact]
+    public void Conflist_mtu_is_the_uplinks_less_the_routing_modes_overhead()
+    {
+        new ConflistController(Options(), new FakeRoutingMode("tunnel", overhead: 70), _metrics, NullLogger<ConflistController>.Instance)
+            .Reconcile(Syncs.Of(TestStates.Cluster(1, 1, 2)));
+
+        Assert.Equal(1450 - 70, WrittenMtu());
+    }
+
+    [Fact]
+    public void Conflist_mtu_from_the_configuration_wins_over_the_modes_overhead()
+    {
+        new ConflistController(Options(mtu: 1400), new FakeRoutingMode("tunnel", overhead: 70), _metrics, NullLogger<ConflistController>.Instance)
+            .Reconcile(Syncs.Of(TestStates.Cluster(1, 1, 2)));
+
+        Assert.Equal(1400, WrittenMtu());
+    }
+
+    [Fact]
+    public void Conflist_mtu_falls_back_to_the_link_reaching_the_peers_then_to_1500()
+    {
+        var controller = new ConflistController(Options(), new FakeRoutingMode("hostgw"), _metrics, NullLogger<ConflistController>.Instance);
+        var withoutOwnAddress = ClusterState.Create("n1", TestStates.Node(1).PodCidrs, [TestStates.Node(1) with { InternalAddresses = [] }, TestStates.Node(2)]);
+
+        Assert.Equal(1450, controller.PodMtu(Syncs.Of(withoutOwnAddress)));
+        Assert.Equal(1500, controller.PodMtu(new SyncContext(withoutOwnAddress, [], Full: true)));
+    }
+
+    [Fact]
+    public void Conflist_is_rewritten_only_when_its_content_changes()
+    {
+        var controller = new ConflistController(Options(), new FakeRoutingMode("hostgw"), _metrics, NullLogger<ConflistController>.Instance);
+
+        controller.Reconcile(Syncs.Of(TestStates.Cluster(1, 1, 2)));
+        controller.Reconcile(Syncs.Of(TestStates.Cluster(1, 1, 2)));
+        Assert.Contains("cniv6_agent_conflist_writes_total 1\n", _metrics.Render(), StringComparison.Ordinal);
+
+        controller.Reconcile(Syncs.Of(TestStates.Cluster(1, 1, 2, 3)));
+        Assert.Contains("cniv6_agent_conflist_writes_total 2\n", _metrics.Render(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Forwarding_is_enabled_for_the_families_of_the_nodes_pools_only()
+    {
+        var forwarding = new FakeForwarding { Changes = ["net/ipv6/conf/all/forwarding"] };
+        var ipv6Only = ClusterState.Create("n1", [IPNetwork.Parse("fd00:10:244:1::/64")], [TestStates.Node(1)]);
+
+        new ForwardingController(forwarding, NullLogger<ForwardingController>.Instance).Reconcile(Syncs.Of(ipv6Only));
+
+        Assert.Equal((true, false), forwarding.Enabled);
+    }
+
+    [Fact]
+    public void Plugin_is_installed_once_per_process()
+    {
+        var source = Path.Combine(_dir, "cniv6-build");
+        File.WriteAllBytes(source, [1, 2, 3]);
+        var controller = new PluginInstallController(Options(pluginSource: source), NullLogger<PluginInstallController>.Instance);
+
+        controller.Reconcile(Syncs.Of(TestStates.Cluster(1, 1)));
+        File.WriteAllBytes(source, [4, 5, 6]);
+        controller.Reconcile(Syncs.Of(TestStates.Cluster(1, 1)));
+
+        Assert.Equal([1, 2, 3], File.ReadAllBytes(Path.Combine(_dir, "bin", "cniv6")));
+    }
+
+    [Fact]
+    public void A_missing_plugin_source_is_reported_not_fatal()
+    {
+        var controller = new PluginInstallController(Options(pluginSource: Path.Combine(_dir, "nope")), NullLogger<PluginInstallController>.Instance);
+
+        controller.Reconcile(Syncs.Of(TestStates.Cluster(1, 1)));
+
+        Assert.False(Directory.Exists(Path.Combine(_dir, "bin")));
+    }
+
+    [Fact]
+    public void Masquerade_verifies_the_live_rules_only_on_full_passes()
+    {
+        var masquerade = new FakeMasquerade();
+        var controller = new MasqueradeController(Options(), masquerade);
+
+        controller.Reconcile(Syncs.Of(TestStates.Cluster(1, 1, 2), full: false));
+        controller.Reconcile(Syncs.Of(TestStates.Cluster(1, 1, 2, 3), full: false));
+        controller.Reconcile(Syncs.Of(TestStates.Cluster(1, 1, 2, 3), full: true));
+
+        Assert.Equal([false, false, true], masquerade.Verified);
+        Assert.Equal(6, masquerade.Excludes!.Count);
+    }
+
+    [Fact]
+    public void Masquerade_is_never_touched_when_ip_masq_is_off()
+    {
+        var masquerade = new FakeMasquerade();
+
+        new MasqueradeController(Options(ipMasq: false), masquerade).Reconcile(Syncs.Of(TestStates.Cluster(1, 1, 2), full: true));
+
+        Assert.Equal(0, masquerade.Calls);
+    }
+
+    [Fact]
+    public void Routing_after_a_mode_change_removes_the_old_modes_state_once_then_records_the_new_mode()
+    {
+        var record = new RoutingModeRecord(Path.Combine(_dir, "run", "routing-mode"));
+        record.Write("old");
+        var (old, active) = (new FakeRoutingMode("old"), new FakeRoutingMode("new"));
+        var controller = new PodRoutingController(active, name => name == "old" ? old : null, record, NullLogger<PodRoutingController>.Instance);
+
+        controller.Reconcile(Syncs.Of(TestStates.Cluster(1, 1, 2)));
+        controller.Reconcile(Syncs.Of(TestStates.Cluster(1, 1, 2)));
+
+        Assert.Equal(1, old.Removed);
+        Assert.Equal(0, old.Reconciled);
+        Assert.Equal(2, active.Reconciled);
+        Assert.Equal(0, active.Removed);
+        Assert.Equal("new", record.Read());
+    }
+
+    [Theory]
+    [InlineData("hostgw")]
+    [InlineData(null)]
+    [InlineData("from-a-newer-agent")]
+    public void Routing_removes_nothing_without_a_known_other_mode_on_record(string? recorded)
+    {
+        var record = new RoutingModeRecord(Path.Combine(_dir, "run", "routing-mode"));
+        if (recorded is not null)
+        {
+            record.Write(recorded);
+        }
+
+        var active = new FakeRoutingMode("hostgw");
+        var created = new List<string>();
+        var controller = new PodRoutingController(active, name =>
+        {
+            created.Add(name);
+            return null;
+        }, record, NullLogger<PodRoutingController>.Instance);
+
+        controller.Reconcile(Syncs.Of(TestStates.Cluster(1, 1, 2)));
+
+        Assert.Equal(recorded is null or "hostgw" ? [] : [recorded], created);
+        Assert.Equal(0, active.Removed);
+        Assert.Equal(1, active.Reconciled);
+        Assert.Equal("hostgw", record.Read());
+    }
+
+    [Fact]
+    public void The_routing_mode_record_is_owner_only()
+    {
+        var record = new RoutingModeRecord(Path.Combine(_dir, "run", "agent", "routing-mode.1"));
+
+        Assert.Null(record.Read());
+        record.Write("hostgw");
+
+        Assert.Equal("hostgw", record.Read());
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(record.Path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(_dir, "run", "agent")));
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
