@@ -1,6 +1,7 @@
 using CniV6.Agent.Configuration;
 using CniV6.Agent.Dataplane.Routing;
 using CniV6.Agent.Health;
+using CniV6.Netlink;
 using Microsoft.Extensions.Logging;
 
 namespace CniV6.Agent.Dataplane.Controllers;
@@ -51,7 +52,7 @@ internal sealed partial class ConflistController(
         }
 
         var peerAddresses = state.Nodes.Where(n => n.Name != state.LocalNodeName).SelectMany(n => n.InternalAddresses);
-        var toPeers = peerAddresses.Select(a => prefixes.FirstOrDefault(p => p.Prefix.Contains(a))).OfType<LocalPrefix>().FirstOrDefault();
+        var toPeers = peerAddresses.Select(a => prefixes.FirstOrDefault(p => Cidr.Contains(p.Prefix, a))).OfType<LocalPrefix>().FirstOrDefault();
         return toPeers?.Mtu ?? FallbackMtu;
     }
 }
