@@ -1,5 +1,4 @@
 using CniV6.Linux.Interop;
-using Tmds.Linux;
 
 namespace CniV6.Linux;
 
@@ -11,11 +10,11 @@ public sealed class FileLock : IDisposable
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
 
-    private readonly SafeFd fd;
+    private readonly SafeFd _fd;
 
     private FileLock(SafeFd fd, string path)
     {
-        this.fd = fd;
+        _fd = fd;
         Path = path;
     }
 
@@ -28,7 +27,7 @@ public sealed class FileLock : IDisposable
     public static FileLock Acquire(string path, TimeSpan timeout)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        SafeFd fd = FileDescriptors.Open(path, LibC.O_RDWR | LibC.O_CREAT | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0b110_000_000);
+        SafeFd fd = PosixFile.Open(path, PosixOpenFlags.ReadWrite | PosixOpenFlags.Create, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         try
         {
             // Polling with LOCK_NB instead of a blocking flock: a blocking call cannot be given a deadline.
@@ -67,5 +66,5 @@ public sealed class FileLock : IDisposable
     }
 
     /// <summary>Releases the lock by closing the file (the file itself stays for the next holder).</summary>
-    public void Dispose() => fd.Dispose();
+    public void Dispose() => _fd.Dispose();
 }

@@ -2,8 +2,12 @@ using System.Runtime.InteropServices;
 
 namespace CniV6.Linux;
 
-/// <summary>A failed libc call: the call's name, its errno and the errno's text.</summary>
-public sealed class LinuxException : Exception
+/// <summary>
+/// A failed libc call: the call's name, its errno and the errno's text. An <see cref="IOException"/>, so callers
+/// that treat "the system refused" as one case catch it with the BCL's own file errors; see
+/// <see cref="PosixErrors"/> for which errno becomes which exception.
+/// </summary>
+public sealed class LinuxException : IOException
 {
     public LinuxException(string callName, int errno, string? detail = null)
         : base(FormatMessage(callName, errno, detail))

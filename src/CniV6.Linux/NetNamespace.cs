@@ -61,7 +61,8 @@ public static class NetNamespace
     public static SafeFd Open(string netnsPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(netnsPath);
-        SafeFd? fd = FileDescriptors.TryOpen(netnsPath, LibC.O_RDONLY | LibC.O_CLOEXEC, 0, out int errno);
+        // /proc/PID/ns/net is a symlink by design; what it is gets checked below (NS_GET_NSTYPE), not what it looks like.
+        SafeFd? fd = PosixFile.TryOpen(netnsPath, PosixOpenFlags.ReadOnly | PosixOpenFlags.FollowSymlinks, default, out _, out int errno);
         if (fd is null)
         {
             throw errno is Errno.ENOENT or Errno.ENOTDIR
@@ -82,7 +83,20 @@ public static class NetNamespace
     }
 
     /// <summary>An fd of the calling thread's network namespace.</summary>
-    public static SafeFd OpenCurrent() => FileDescriptors.Open(CurrentThreadNetNsPath, LibC.O_RDONLY | LibC.O_CLOEXEC);
+    public static SafeFd OpenCurrent() => PosixFile.Open(CurrentThreadNetNsPath, PosixOpenFlags.ReadOnly | PosixOpenFlags.FollowSymlinks);
+
+    /// <summary>
+    /// True when <paramref name="netnsPath"/> names the calling thread's network namespace (same device and inode:
+    /// both exist at this moment, so the inode cannot have been handed on). Guards against a runtime passing the
+    /// plugin's own namespace as CNI_NETNS (libcni skel's CheckNetNS), where the "pod" interface would be created
+    /// or deleted among the node's own. A path that cannot be examined is not ours: the plugin reports it properly
+    /// (and DEL tolerates it).
+    /// </summary>
+    public static bool IsCurrent(string netnsPath) =>
+        !netnsPath.Contains('\0', StringComparison.Ordinal)
+        && PosixFile.TryStat(netnsPath, followSymlinks: true, out FileStatus target)
+        && PosixFile.TryStat(CurrentThreadNetNsPath, followSymlinks: true, out FileStatus current)
+        && (target.Device, target.Inode) == (current.Device, current.Inode);
 
     /// <summary>
     /// The calling thread's network namespace cookie (SO_NETNS_COOKIE, Linux 5.14+): unique for the life of the
@@ -108,22 +122,6 @@ public static class NetNamespace
         {
             _ = LibC.close(fd);
         }
-    }
-
-    /// <summary>The inode number of the calling thread's network namespace; equal inodes mean the same namespace.</summary>
-    public static unsafe ulong CurrentInode()
-    {
-        byte[] path = FileDescriptors.NullTerminatedUtf8(CurrentThreadNetNsPath);
-        stat st;
-        fixed (byte* p = path)
-        {
-            if (LibC.stat(p, &st) != 0)
-            {
-                throw LinuxException.FromLastError("stat", CurrentThreadNetNsPath);
-            }
-        }
-
-        return st.st_ino;
     }
 
     private static void EnsureNetNamespace(SafeFd fd, string path)

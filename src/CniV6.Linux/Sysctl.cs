@@ -1,5 +1,4 @@
 using System.Text;
-using Tmds.Linux;
 
 namespace CniV6.Linux;
 
@@ -16,15 +15,15 @@ public static class Sysctl
     public static string? Read(string key)
     {
         string path = PathOf(key);
-        SafeFd? fd = FileDescriptors.TryOpen(path, LibC.O_RDONLY | LibC.O_CLOEXEC, 0, out int errno);
+        SafeFd? fd = PosixFile.TryOpen(path, PosixOpenFlags.ReadOnly, default, out _, out int errno);
         if (fd is null)
         {
-            return errno is Errno.ENOENT or Errno.ENOTDIR ? null : throw new LinuxException("open", errno, path);
+            return errno is Errno.ENOENT or Errno.ENOTDIR ? null : throw PosixErrors.ToException("open", errno, path);
         }
 
         using (fd)
         {
-            return Encoding.UTF8.GetString(FileDescriptors.ReadToEnd(fd, path)).TrimEnd('\n');
+            return Encoding.UTF8.GetString(PosixFile.ReadToEnd(fd, path)).TrimEnd('\n');
         }
     }
 
@@ -33,8 +32,14 @@ public static class Sysctl
     {
         ArgumentNullException.ThrowIfNull(value);
         string path = PathOf(key);
-        using SafeFd fd = FileDescriptors.Open(path, LibC.O_WRONLY | LibC.O_CLOEXEC);
-        FileDescriptors.WriteAll(fd, Encoding.UTF8.GetBytes(value), path);
+        // A missing key is ENOENT from open, a value the kernel refuses is EINVAL from write: both the raw
+        // LinuxException, since to a sysctl caller they are answers about the key rather than file errors.
+        SafeFd fd = PosixFile.TryOpen(path, PosixOpenFlags.WriteOnly, default, out _, out int errno)
+            ?? throw new LinuxException("open", errno, path);
+        using (fd)
+        {
+            PosixFile.WriteAll(fd, Encoding.UTF8.GetBytes(value), path);
+        }
     }
 
     /// <summary>Like <see cref="Write"/> but returns false instead of throwing when the kernel refuses.</summary>

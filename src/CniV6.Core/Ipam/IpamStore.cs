@@ -17,6 +17,13 @@ public sealed class IpamStore : IDisposable
 {
     private const string LockFileName = "lock";
     private const string StateFileName = "state.json";
+    private const string TemporaryStateFileName = "." + StateFileName + ".tmp";
+
+    // Only root may read the store: directories 0700, files 0600. Missing parents of dataDir get 0755.
+    private const UnixFileMode PrivateDirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode PrivateFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode ParentDirectoryMode = PrivateDirectoryMode |
+        UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
     private readonly FileLock storeLock;
     private readonly string directory;
@@ -52,25 +59,25 @@ public sealed class IpamStore : IDisposable
             throw new ArgumentException($"invalid network name '{networkName}'", nameof(networkName));
         }
 
-        if (!Directory.Exists(dataDir))
+        if (!PosixFile.TryStat(dataDir, followSymlinks: true, out FileStatus existing) || existing.Type != PosixFileType.Directory)
         {
             string? parent = Path.GetDirectoryName(Path.GetFullPath(dataDir));
             if (parent is not null)
             {
-                Directory.CreateDirectory(parent);
+                PosixDirectory.EnsureTree(parent, ParentDirectoryMode);
             }
 
-            PrivateStoreFiles.EnsurePrivateDirectory(dataDir);
+            EnsurePrivateDirectory(dataDir);
         }
 
         string directory = Path.Combine(dataDir, networkName);
-        PrivateStoreFiles.EnsurePrivateDirectory(directory);
+        EnsurePrivateDirectory(directory);
 
         FileLock heldLock = FileLock.Acquire(Path.Combine(directory, LockFileName), lockTimeout);
         try
         {
             string statePath = Path.Combine(directory, StateFileName);
-            byte[]? content = PrivateStoreFiles.ReadNoFollow(statePath);
+            byte[]? content = ReadStateFile(statePath);
             IpamState state = content is null ? IpamState.Empty : IpamStateReader.Read(statePath, networkName, content);
             return new IpamStore(heldLock, directory, networkName, time, state);
         }
@@ -199,6 +206,56 @@ public sealed class IpamStore : IDisposable
         }
     }
 
+    /// <summary>Creates the directory (0700) or checks the existing one is a real directory and tightens its mode.</summary>
+    private static void EnsurePrivateDirectory(string path)
+    {
+        try
+        {
+            if (!PosixDirectory.Ensure(path, PrivateDirectoryMode))
+            {
+                // An existing directory may have been created wider (by hand, or under another umask).
+                using SafeFd fd = PosixDirectory.Open(path);
+                if (PosixFile.Fstat(fd, path).Permissions != PrivateDirectoryMode)
+                {
+                    PosixFile.SetMode(fd, PrivateDirectoryMode, path);
+                }
+            }
+        }
+        catch (UnexpectedFileTypeException e)
+        {
+            throw new IpamStoreCorruptException(e.Path, e.Reason, e);
+        }
+    }
+
+    /// <summary>The state file's content, read without following a symlink; null when it does not exist.</summary>
+    private static byte[]? ReadStateFile(string path)
+    {
+        SafeFd? fd;
+        try
+        {
+            fd = PosixFile.TryOpenRegularFile(path, PosixOpenFlags.ReadOnly);
+        }
+        catch (UnexpectedFileTypeException e)
+        {
+            throw new IpamStoreCorruptException(path, e.Reason, e);
+        }
+
+        if (fd is null)
+        {
+            return null;
+        }
+
+        using (fd)
+        {
+            if (PosixFile.Fstat(fd, path).Permissions != PrivateFileMode)
+            {
+                PosixFile.SetMode(fd, PrivateFileMode, path);
+            }
+
+            return PosixFile.ReadToEnd(fd, path);
+        }
+    }
+
     private static void ValidateAttachment(string containerId, string ifName)
     {
         if (!AttachmentIds.IsValidContainerId(containerId))
@@ -268,6 +325,7 @@ public sealed class IpamStore : IDisposable
         };
 
         byte[] content = JsonSerializer.SerializeToUtf8Bytes(document, IpamStateJsonContext.Default.IpamStateDocument);
-        PrivateStoreFiles.ReplaceAtomically(directory, StateFileName, content);
+        // The store lock serializes writers, so a fixed temporary name is safe and a crash's leftover is reused.
+        AtomicFile.Replace(Path.Combine(directory, StateFileName), content, PrivateFileMode, TemporaryStateFileName);
     }
 }

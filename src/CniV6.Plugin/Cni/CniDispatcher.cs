@@ -1,3 +1,4 @@
+using CniV6.Linux;
 using CniV6.Plugin.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -100,7 +101,7 @@ internal sealed partial class CniDispatcher
     {
         var config = ParseConfig(stdinBytes, environment.Command);
         EnsureLogOpen(new LogSettings(config.LogFile, config.LogLevel));
-        if (environment.Command is not (CniCommand.Gc or CniCommand.Status) && environment.NetNs is { } netNs && PluginNetNs.IsOwn(netNs))
+        if (environment.Command is not (CniCommand.Gc or CniCommand.Status) && environment.NetNs is { } netNs && NetNamespace.IsCurrent(netNs))
         {
             throw new CniException(
                 CniErrorCode.InvalidNetNs,

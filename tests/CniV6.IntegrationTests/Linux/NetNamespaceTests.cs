@@ -45,24 +45,24 @@ public sealed class NetNamespaceTests
     public void Run_executes_the_work_inside_the_namespace_and_leaves_the_caller_where_it_was()
     {
         using var ns = new TestNetNs();
-        ulong callerBefore = NetNamespace.CurrentInode();
+        ulong callerBefore = CurrentInode();
         ulong expected = InodeOf(ns.Path);
 
-        ulong inside = NetNamespace.Run(ns.Path, NetNamespace.CurrentInode);
+        ulong inside = NetNamespace.Run(ns.Path, CurrentInode);
 
         Assert.Equal(expected, inside);
         Assert.NotEqual(callerBefore, inside);
-        Assert.Equal(callerBefore, NetNamespace.CurrentInode());
+        Assert.Equal(callerBefore, CurrentInode());
     }
 
     [Fact]
     public void Run_with_an_fd_from_OpenCurrent_returns_to_the_callers_namespace()
     {
         using var ns = new TestNetNs();
-        ulong caller = NetNamespace.CurrentInode();
+        ulong caller = CurrentInode();
         using SafeFd callerNs = NetNamespace.OpenCurrent();
 
-        ulong back = NetNamespace.Run(ns.Path, () => NetNamespace.Run(callerNs, NetNamespace.CurrentInode));
+        ulong back = NetNamespace.Run(ns.Path, () => NetNamespace.Run(callerNs, CurrentInode));
 
         Assert.Equal(caller, back);
     }
@@ -84,8 +84,11 @@ public sealed class NetNamespaceTests
         using var ns = new TestNetNs();
         using SafeFd fd = NetNamespace.Open(ns.Path);
 
-        Assert.Equal(InodeOf(ns.Path), NetNamespace.Run(fd, NetNamespace.CurrentInode));
+        Assert.Equal(InodeOf(ns.Path), NetNamespace.Run(fd, CurrentInode));
     }
+
+    /// <summary>The calling thread's network namespace inode (the tests compare namespaces that all exist at once).</summary>
+    private static ulong CurrentInode() => PosixFile.Stat("/proc/thread-self/ns/net", followSymlinks: true).Inode;
 
     private static ulong InodeOf(string path) => ulong.Parse(Command.Run("stat", "-L", "-c", "%i", path).Trim());
 }
