@@ -1,38 +1,61 @@
-using System.Net;
 using System.Text.Json;
 using CniV6.Agent.Cluster;
 using CniV6.Agent.Configuration;
+using CniV6.Core.Config;
 
 namespace CniV6.Agent.Dataplane;
 
 /// <summary>
 /// Renders the network list the container runtime hands to the plugin. The pools and masquerade exclusions are
-/// the only channel from the agent to the plugin, so everything the plugin needs per node is in here.
+/// the only channel from the agent to the plugin, so everything the plugin needs per node is in here. The cniv6
+/// entry is a <see cref="NetworkConfig"/> written by <see cref="NetworkConfigWriter"/>: the same type the plugin's
+/// <see cref="NetworkConfigParser"/> produces, so the two cannot drift apart.
 /// </summary>
 internal static class ConflistRenderer
 {
+    /// <summary>
+    /// The version a runtime that reads only <c>"cniVersion"</c> uses. Not 1.1.0: libcni before 1.2 (Debian's 1.1.2,
+    /// containerd 1.7, CRI-O 1.2x) implements the spec up to 1.0.0 and fails every ADD of a 1.1.0 list, because it
+    /// cannot decode the plugin's 1.1.0 result ("unsupported CNI result version"). The e2e test through that
+    /// libcni proves both halves of this.
+    /// </summary>
+    public const string CniVersion = "1.0.0";
+
+    /// <summary>
+    /// Every version the list supports. The spec (SPEC.md "Version considerations") has runtimes pick the highest
+    /// version from <c>cniVersion</c> and <c>cniVersions</c> that they implement; libcni ≥ 1.2 does exactly that
+    /// (conf.go), so it runs the list at 1.1.0 and can call GC and STATUS, which it calls only at ≥ 1.1.0.
+    /// </summary>
+    public static IReadOnlyList<string> CniVersions { get; } = ["1.0.0", "1.1.0"];
+
     public static byte[] Render(AgentOptions options, ClusterState state, int mtu)
     {
+        var cniv6 = new NetworkConfig
+        {
+            Name = options.NetworkName,
+            CniVersion = CniVersion,
+            Type = NetworkConfig.PluginType,
+            Mtu = mtu,
+            IpMasq = options.IpMasq,
+            MasqueradeExclude = state.ClusterPodCidrs,
+            Ipam = new IpamConfig { Pools = state.LocalPools, DataDir = options.IpamDataDir },
+        };
+
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartObject();
-            json.WriteString("cniVersion", "1.0.0");
-            json.WriteString("name", options.NetworkName);
+            json.WriteString("cniVersion", cniv6.CniVersion);
+            json.WriteStartArray("cniVersions");
+            foreach (var version in CniVersions)
+            {
+                json.WriteStringValue(version);
+            }
+
+            json.WriteEndArray();
+            json.WriteString("name", cniv6.Name);
             json.WriteStartArray("plugins");
-
-            json.WriteStartObject();
-            json.WriteString("type", "cniv6");
-            json.WriteNumber("mtu", mtu);
-            json.WriteBoolean("ipMasq", options.IpMasq);
-            WriteNetworks(json, "masqueradeExclude", state.ClusterPodCidrs);
-            json.WriteStartObject("ipam");
-            json.WriteString("type", "cniv6");
-            WriteNetworks(json, "pools", state.LocalPools);
-            json.WriteString("dataDir", options.IpamDataDir);
-            json.WriteEndObject();
-            json.WriteEndObject();
-
+            NetworkConfigWriter.WritePlugin(json, cniv6);
             if (options.Portmap)
             {
                 json.WriteStartObject();
@@ -49,16 +72,5 @@ internal static class ConflistRenderer
 
         buffer.WriteByte((byte)'\n');
         return buffer.ToArray();
-    }
-
-    private static void WriteNetworks(Utf8JsonWriter json, string name, IEnumerable<IPNetwork> networks)
-    {
-        json.WriteStartArray(name);
-        foreach (var network in networks)
-        {
-            json.WriteStringValue(network.ToString());
-        }
-
-        json.WriteEndArray();
     }
 }

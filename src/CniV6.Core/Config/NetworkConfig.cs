@@ -13,6 +13,9 @@ public sealed class NetworkConfig
 {
     public const string DefaultLogFile = "/var/log/cniv6/cniv6.log";
 
+    /// <summary>The plugin's <c>"type"</c>: the file name of its executable in the runtime's CNI bin directory.</summary>
+    public const string PluginType = "cniv6";
+
     public required string Name { get; init; }
 
     /// <summary>One of <see cref="CniVersion.Supported"/>; results are written in this version.</summary>
