@@ -8,6 +8,8 @@ RUN apt-get update \
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/ src/
+# The portable link (eng/portable) fetches a glibc 2.31 sysroot: the plugin is copied onto hosts of any glibc.
+COPY eng/ eng/
 RUN dotnet publish src/CniV6.Plugin -c Release -r linux-x64 -o /out/plugin \
  && dotnet publish src/CniV6.Agent -c Release -r linux-x64 -o /out/agent
 

@@ -11,7 +11,9 @@
 # Native AOT link: clang drives ld (binutils); clang pulls in libc6-dev and libgcc for the crt files.
 # No zlib1g-dev: the ILCompiler package ships its own libz.a (UseSystemZlib stays false).
 # ca-certificates: NuGet restore over https.
-cv6_deps_build=(clang binutils ca-certificates)
+# debian-archive-keyring: the portable link (eng/portable) fetches its glibc 2.31 sysroot with apt from
+# Debian's mirror, signature-checked; binutils' objdump checks the glibc symbol baseline after the link.
+cv6_deps_build=(clang binutils ca-certificates debian-archive-keyring)
 
 # The libcni driver (tests/e2e/driver): Debian's Go and Debian's libcni sources, built in GOPATH mode.
 cv6_deps_driver=(golang-go golang-github-appc-cni-dev)
@@ -22,9 +24,10 @@ cv6_deps_demo=(iproute2 iptables iputils-ping procps containernetworking-plugins
 
 # Everything test.sh runs: the test projects (radvd/ndisc6 for router-advertisement cases, kmod for the
 # nat modules), the bounded fuzz stage (afl++), shellcheck over every script, the systemd boot check
-# (systemd-container + mmdebstrap) and the image check (buildah).
+# (systemd-container + mmdebstrap) and the image check (buildah); curl fetches the glibc 2.23 root
+# filesystem of the portability test (tests/e2e/portable).
 cv6_deps_test=(iproute2 iptables iputils-ping procps kmod util-linux radvd ndisc6 containernetworking-plugins
-  afl++ shellcheck)
+  afl++ shellcheck curl)
 
 # cv6_deps_list GROUP... — the packages of the groups, each once, in order.
 cv6_deps_list() {

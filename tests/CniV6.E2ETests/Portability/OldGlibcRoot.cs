@@ -75,6 +75,12 @@ internal sealed class OldGlibcRoot
             ["netns", "exec", node.Namespace.Name, Path.Combine(ScriptDir, "run-in-rootfs.sh"), RootPath, podNetNs ?? "", .. program],
             stdin, environment, TimeSpan.FromMinutes(1));
 
+    /// <summary>Starts a long-running program the same way as <see cref="Run"/>; the caller stops it.</summary>
+    public System.Diagnostics.Process Start(E2ENode node, IReadOnlyDictionary<string, string> environment, params string[] program) =>
+        ProcessRunner.Start("ip",
+            ["netns", "exec", node.Namespace.Name, Path.Combine(ScriptDir, "run-in-rootfs.sh"), RootPath, "", .. program],
+            environment);
+
     /// <summary>A file the program wrote under /state inside the root (the plugin's log), or "" when absent.</summary>
     public string StateFileTail(string name, int lines = 40)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using CniV6.E2ETests.Infrastructure;
@@ -47,20 +48,71 @@ public sealed class PortableBinaryTests(ITestOutputHelper output)
     public void Plugin_answers_version_and_adds_and_deletes_a_pod_under_glibc_2_23() =>
         AssertPluginWorksUnder("ubuntu-16.04", requireArchive: false);
 
-    [Fact]
-    public void Agent_starts_and_reads_its_configuration_under_glibc_2_31()
+    /// <summary>
+    /// The agent in static mode (as on a systemd host, which runs it on the host's glibc): it installs the
+    /// plugin, writes the conflist, reports ready, and stops cleanly on SIGTERM.
+    /// </summary>
+    [Theory]
+    [InlineData("debian-11", true)]
+    [InlineData("ubuntu-16.04", false)]
+    public void Agent_syncs_a_static_node_and_stops_cleanly_on_an_old_glibc(string flavour, bool requireArchive)
     {
         using var node = new E2ENode();
-        OldGlibcRoot root = CreateRoot(node, "debian-11", requireArchive: true)!;
+        OldGlibcRoot? root = CreateRoot(node, flavour, requireArchive);
+        if (root is null)
+        {
+            return;
+        }
+
         string agent = root.Install(Path.Combine(RepoLayout.ArtifactsBin, "cniv6-agent"));
+        root.Install(RepoLayout.PluginBinary); // the agent installs the plugin it finds next to itself
+        File.WriteAllText(Path.Combine(root.RootPath, "state", "agent.json"), new JsonObject
+        {
+            ["Source"] = "static",
+            // No iptables in the root: NAT is proven by the agent's own tests.
+            ["Cni"] = new JsonObject
+            {
+                ["NetworkName"] = "cv6o-portable",
+                ["ConfDir"] = "/state/net.d",
+                ["BinDir"] = "/state/bin",
+                ["IpamDataDir"] = "/state/ipam",
+                ["IpMasq"] = false,
+                ["Portmap"] = false,
+            },
+            ["Static"] = new JsonObject { ["Pools"] = new JsonArray(Pools.IPv6, Pools.IPv4), ["Peers"] = new JsonArray() },
+        }.ToJsonString());
+        string conflist = Path.Combine(root.RootPath, "state", "net.d", "10-cniv6.conflist");
 
-        // No node name: the agent's own configuration check rejects it (exit 2). Getting that far means the
-        // loader resolved every glibc symbol and the runtime started; a loader failure exits 127 instead.
-        ProcessResult run = root.Run(node, podNetNs: null, new Dictionary<string, string>(), stdin: null, agent);
+        using Process process = root.Start(node, new Dictionary<string, string> { ["NODE_NAME"] = "cv6o-node" }, agent, "--config", "/state/agent.json");
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (!File.Exists(conflist) && !process.HasExited && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(100);
+            }
 
-        Assert.Equal(2, run.ExitCode);
-        Assert.Contains("cniv6-agent:", run.StandardError + run.StandardOutput, StringComparison.Ordinal);
-        Assert.DoesNotContain("GLIBC", run.StandardError, StringComparison.Ordinal);
+            Assert.True(File.Exists(conflist), $"no conflist after 30 s (agent exited: {process.HasExited})\n{Output()}");
+            Assert.True(File.Exists(Path.Combine(root.RootPath, "state", "bin", "cniv6")), Output());
+            ProcessRunner.RunChecked("kill", "-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "the agent did not stop within 30 s of SIGTERM\n" + Output());
+            Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}\n{Output()}");
+            output.WriteLine($"{root.Glibc}: the agent wrote {conflist} and stopped cleanly");
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+            }
+        }
+
+        string Output() => process.HasExited && stdout.IsCompleted
+            ? $"--- stdout ---\n{stdout.Result}\n--- stderr ---\n{stderr.Result}"
+            : "(agent still running)";
     }
 
     private void AssertPluginWorksUnder(string flavour, bool requireArchive)

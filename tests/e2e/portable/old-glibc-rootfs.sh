@@ -7,7 +7,7 @@
 #                 a pinned, checksummed release-pocket .deb that never changes)
 # Cached: DEST is reused when complete. Exit status 75 (EX_TEMPFAIL) when the download host cannot be
 # reached, so the caller can report a skip instead of a failure.
-# Usage: old-glibc-rootfs.sh debian-11|ubuntu-16.04 DEST
+# Usage: old-glibc-rootfs.sh debian-11|ubuntu-16.04 DEST   (UBUNTU_ARCHIVE=URL overrides archive.ubuntu.com)
 set -euo pipefail
 flavour=${1:?usage: old-glibc-rootfs.sh debian-11|ubuntu-16.04 DEST}
 dest=${2:?usage: old-glibc-rootfs.sh debian-11|ubuntu-16.04 DEST}
@@ -20,7 +20,7 @@ case "$flavour" in
     "$repo/eng/portable/fetch-sysroot.sh" "$dest" libc6 || exit 75
     ;;
   ubuntu-16.04)
-    url=http://archive.ubuntu.com/ubuntu/pool/main/g/glibc/libc6_2.23-0ubuntu3_amd64.deb
+    url=${UBUNTU_ARCHIVE:-http://archive.ubuntu.com/ubuntu}/pool/main/g/glibc/libc6_2.23-0ubuntu3_amd64.deb
     sha256=68d69a0fb2dae7578a2a7054bc0cd5f0994d523f60d540bc6708ff3f2fb33e18
     mkdir -p "$(dirname "$dest")"
     work=$(mktemp -d "$(dirname "$dest")/.cv6o-rootfs.XXXXXX")
