@@ -24,8 +24,10 @@ stamp="$suite ${packages[*]} $(sha256sum "$0" | cut -d' ' -f1)"
 if [ -f "$dest/.cniv6-sysroot" ] && [ "$(cat "$dest/.cniv6-sysroot")" = "$stamp" ]; then
   exit 0
 fi
-command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null ||
-  { echo "fetch-sysroot: needs apt-get and dpkg-deb (a Debian/Ubuntu build machine)" >&2; exit 1; }
+if ! command -v apt-get >/dev/null || ! command -v dpkg-deb >/dev/null; then
+  echo "fetch-sysroot: needs apt-get and dpkg-deb (a Debian/Ubuntu build machine)" >&2
+  exit 1
+fi
 [ -f "$keyring" ] || { echo "fetch-sysroot: $keyring missing (apt-get install debian-archive-keyring)" >&2; exit 1; }
 
 mkdir -p "$(dirname "$dest")"

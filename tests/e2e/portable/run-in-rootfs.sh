@@ -9,6 +9,7 @@ set -euo pipefail
 root=${1:?usage: run-in-rootfs.sh ROOT NETNS PROGRAM [ARG...]}
 netns=$2
 shift 2
+# shellcheck disable=SC2016  # the inner script expands its own positional parameters
 exec unshare --mount --propagation private -- /bin/sh -ec '
   root=$1 netns=$2
   shift 2
