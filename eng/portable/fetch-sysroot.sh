@@ -12,6 +12,7 @@
 #   tests/portable/ uses it with "libc6" alone to make an old-glibc root filesystem.
 set -euo pipefail
 dest=${1:?usage: fetch-sysroot.sh DEST [PACKAGE...]}
+dest=$(realpath -m "$dest") # absolute (apt and the cd below need it), no trailing slash
 shift
 packages=("$@")
 [ ${#packages[@]} -gt 0 ] || packages=(libc6 libc6-dev libgcc-10-dev libgcc-s1)
