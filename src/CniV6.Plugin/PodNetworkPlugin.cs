@@ -1,26 +1,31 @@
 using System.Net;
 using System.Net.Sockets;
+using CniV6.Core.Config;
 using CniV6.Core.Forwarding;
-using CniV6.Core.Ipam;
 using CniV6.Core.Nat;
 using CniV6.Core.Pod;
-using CniV6.Linux;
-using CniV6.Netlink;
 using CniV6.Plugin.Cni;
+using CniV6.Plugin.Ipam;
+using CniV6.Plugin.Wiring;
 using Microsoft.Extensions.Logging;
-using CniV6.Core.Config;
 
 namespace CniV6.Plugin;
 
 /// <summary>
 /// The cniv6 plugin: every CNI command as a recipe. The dispatcher has already validated the environment and
 /// the config; what is left here is the order of the steps and what each one undoes when a later one fails.
+/// The steps come in through seams composed once in <see cref="Program"/>: address management
+/// (<see cref="IIpam"/>), the veth and its routes (<see cref="IPodWiring"/>), forwarding
+/// (<see cref="IPacketForwarding"/>) and masquerading (<see cref="IMasqueradeBackend"/>). The plugin owns them for
+/// one command and disposes those that hold resources (the wiring's node socket).
 /// </summary>
-internal sealed partial class PodNetworkPlugin(ILogger logger) : ICniPlugin
+internal sealed partial class PodNetworkPlugin(
+    ILogger logger,
+    IIpam ipam,
+    IPodWiring wiring,
+    IPacketForwarding forwarding,
+    IMasqueradeBackend masquerade) : ICniPlugin, IDisposable
 {
-    /// <summary>How long an invocation waits for another one holding the same network's IPAM store.</summary>
-    private static readonly TimeSpan StoreLockTimeout = TimeSpan.FromSeconds(30);
-
     public CniResult Add(CniRequest request)
     {
         var config = request.Config;
@@ -28,64 +33,42 @@ internal sealed partial class PodNetworkPlugin(ILogger logger) : ICniPlugin
 
         // 0. Refuse what cannot work before anything changes: a CNI_NETNS that is not a network namespace, an
         //    IPv6 pool on a node with IPv6 disabled.
-        using var podNetNs = OpenPodNetNs(request.NetNs!);
-        if (config.Ipam.IsBuiltIn)
-        {
-            NodeIPv6.RequireEnabledFor(config.Ipam.Pools);
-        }
+        using var pod = wiring.OpenPod(request.NetNs!);
+        NodeIPv6.RequireEnabledFor(ipam.ConfiguredPools);
 
         //    A retried ADD (the runtime timed out) finds its own earlier veth: remove it and wire afresh.
         //    Its peer inside the pod goes with it, so the pod-side "interface exists" check below only
         //    ever trips over interfaces that are not ours.
-        using (var node = RtNetlink.Open())
+        if (wiring.RemoveHostVeth(hostVeth))
         {
-            if (node.DeleteLinkIfExists(hostVeth))
-            {
-                LogStaleVethRemoved(hostVeth);
-            }
+            LogStaleVethRemoved(hostVeth);
         }
 
-        // 1. Addresses: reserved in the on-disk store (or by the delegated IPAM plugin) before anything is wired,
-        //    so a crash from here on leaves a reservation that DEL or GC find and release.
-        var ipam = ReserveAddresses(request);
+        // 1. Addresses: reserved before anything is wired, so a crash from here on leaves a reservation that DEL
+        //    or GC find and release.
+        var reserved = ipam.Reserve(request);
         FaultPoint.Reached(FaultPoint.IpamReserved);
-        var addresses = PodAddresses.From(ipam.Addresses);
+        var addresses = PodAddresses.From(reserved.Addresses);
         try
         {
-            using var nodeNetNs = NetNamespace.OpenCurrent();
-            using var node = RtNetlink.Open();
-            var mtu = config.Mtu ?? NodeMtu.Detect(node);
-
-            // 2. Pod side, inside the pod's namespace on a thread of its own. The node's socket stays in the node's
-            //    namespace whichever thread uses it, so the new host veth is labelled at once from in here.
-            var podMac = NetNamespace.Run(podNetNs, () =>
-            {
-                using var pod = RtNetlink.Open();
-                var link = PodInterface.CreateVeth(pod, request.IfName, hostVeth, nodeNetNs, mtu);
-                HostVeth.Label(node, hostVeth, LinkAlias.For(config.Name, request.ContainerId, request.IfName));
-                FaultPoint.Reached(FaultPoint.VethCreated);
-                PodInterface.AssignAddresses(pod, link, addresses);
-                FaultPoint.Reached(FaultPoint.PodAddressesAssigned);
-                PodInterface.AddRoutes(pod, link, addresses);
-                FaultPoint.Reached(FaultPoint.PodRoutesAdded);
-                return link.Mac;
-            });
+            // 2. Pod side: the veth pair, labelled for GC at once, the pod's addresses and routes.
+            var link = pod.Connect(request.IfName, hostVeth, LinkAlias.For(config.Name, request.ContainerId, request.IfName), addresses, config.Mtu);
 
             // 3. Node side: gateway duties and the /128 + /32 routes down the veth.
-            HostVeth.Configure(node, hostVeth, addresses);
+            wiring.ConfigureHostSide(hostVeth, addresses);
             FaultPoint.Reached(FaultPoint.HostSideConfigured);
 
             // 4. Forwarding and pool-wide MASQUERADE: both cheap no-ops once in place.
-            new ForwardingSysctls().EnsureEnabled(ipv6: addresses.IPv6 is not null, ipv4: addresses.IPv4 is not null);
+            forwarding.EnsureEnabled(ipv6: addresses.IPv6 is not null, ipv4: addresses.IPv4 is not null);
             if (config.IpMasq)
             {
-                EnsureMasquerade(config, ipam.Pools);
+                EnsureMasquerade(MasqueradePlan.For(config.Name, reserved.Pools, config.MasqueradeExclude));
             }
 
             FaultPoint.Reached(FaultPoint.MasqueradeEnsured);
 
             LogAdded(request.ContainerId, request.IfName, hostVeth, addresses.All);
-            return ResultFor(request, ipam, hostVeth, podMac, mtu);
+            return ResultFor(request, reserved, hostVeth, link);
         }
         catch (Exception failure)
         {
@@ -107,12 +90,8 @@ internal sealed partial class PodNetworkPlugin(ILogger logger) : ICniPlugin
 
         // Network first, addresses second: an address is never handed out again while a route still points at
         // the old pod. Nothing here needs the pod's namespace, so DEL works when it is already gone.
-        using (var node = RtNetlink.Open())
-        {
-            node.DeleteLinkIfExists(hostVeth);
-        }
-
-        ReleaseAddresses(request);
+        wiring.RemoveHostVeth(hostVeth);
+        ipam.Release(request);
         LogDeleted(request.ContainerId, request.IfName, hostVeth);
     }
 
@@ -125,39 +104,19 @@ internal sealed partial class PodNetworkPlugin(ILogger logger) : ICniPlugin
         var hostVeth = HostVethName.For(request.ContainerId, request.IfName);
         var problems = new List<string>();
 
-        if (config.Ipam.IsBuiltIn)
+        problems.AddRange(ipam.Check(request, addresses.All.ToHashSet()));
+
+        using (var pod = wiring.OpenPod(request.NetNs!))
         {
-            var allocation = WithStore(config, store => store.Find(request.ContainerId, request.IfName));
-            if (allocation is null)
-            {
-                problems.Add($"no IPAM allocation for {request.ContainerId}/{request.IfName}");
-            }
-            else if (!allocation.Addresses.ToHashSet().SetEquals(addresses.All))
-            {
-                problems.Add($"IPAM holds {string.Join(", ", allocation.Addresses)} but prevResult has {string.Join(", ", addresses.All)}");
-            }
-        }
-        else
-        {
-            DelegatedIpam.Invoke(request, "CHECK");
+            problems.AddRange(pod.Verify(request.IfName, addresses));
         }
 
-        using var podNetNs = OpenPodNetNs(request.NetNs!);
-        problems.AddRange(NetNamespace.Run(podNetNs, () =>
-        {
-            using var pod = RtNetlink.Open();
-            return PodInterface.Verify(pod, request.IfName, addresses);
-        }));
+        problems.AddRange(wiring.VerifyHostSide(hostVeth, addresses));
 
-        using (var node = RtNetlink.Open())
+        // Only pools the configuration names can be checked; a delegated IPAM plugin's are its own business.
+        if (config.IpMasq)
         {
-            problems.AddRange(HostVeth.Verify(node, hostVeth, addresses));
-        }
-
-        // The pools of a delegated IPAM plugin are its own business; ours we know.
-        if (config.IpMasq && config.Ipam.IsBuiltIn)
-        {
-            problems.AddRange(new MasqueradeRules().Check(config.Name, config.Ipam.Pools, config.MasqueradeExclude));
+            problems.AddRange(masquerade.Check(MasqueradePlan.For(config.Name, ipam.ConfiguredPools, config.MasqueradeExclude)));
         }
 
         if (problems.Count > 0)
@@ -166,30 +125,7 @@ internal sealed partial class PodNetworkPlugin(ILogger logger) : ICniPlugin
         }
     }
 
-    public void Status(CniRequest request)
-    {
-        var config = request.Config;
-        if (!config.Ipam.IsBuiltIn)
-        {
-            DelegatedIpam.Invoke(request, "STATUS");
-            return;
-        }
-
-        try
-        {
-            using var store = IpamStore.Open(config.Ipam.DataDir, config.Name, StoreLockTimeout);
-            var exhausted = config.Ipam.Pools.Where(pool => store.FreeAddresses(pool) == 0).ToList();
-            if (exhausted.Count > 0)
-            {
-                throw new CniException(CniErrorCode.PluginNotAvailable, "no free addresses left in " + string.Join(", ", exhausted),
-                    $"network {config.Name}");
-            }
-        }
-        catch (Exception e) when (e is not CniException)
-        {
-            throw new CniException(CniErrorCode.PluginNotAvailable, "IPAM store is not usable: " + e.Message, e.ToString());
-        }
-    }
+    public void Status(CniRequest request) => ipam.Status(request);
 
     public void Gc(CniRequest request, IReadOnlyList<CniAttachment> validAttachments)
     {
@@ -203,36 +139,17 @@ internal sealed partial class PodNetworkPlugin(ILogger logger) : ICniPlugin
         var valid = validAttachments.Select(a => (a.ContainerId, a.IfName)).ToHashSet();
         var errors = new List<string>();
 
-        if (config.Ipam.IsBuiltIn)
+        // Veths first (each takes its pod end and host routes with it), then the addresses they held.
+        var released = ipam.CollectGarbage(request, valid, () =>
         {
-            // Under the network's store lock throughout, so no ADD or DEL of this network reserves or releases
-            // addresses while GC decides what is leaked. A store that cannot be opened still gets its veths swept.
-            var swept = false;
-            IReadOnlyList<Allocation> released;
-            try
+            foreach (var veth in wiring.RemoveLeakedHostVeths(config.Name, valid, errors))
             {
-                released = WithStore(config, store =>
-                {
-                    RemoveLeakedVeths(config.Name, valid, errors);
-                    swept = true;
-                    return store.ReleaseAllExcept(valid);
-                });
+                LogGcVeth(veth.Name, veth.ContainerId, veth.IfName);
             }
-            catch (CniException) when (!swept)
-            {
-                RemoveLeakedVeths(config.Name, valid, errors);
-                throw;
-            }
-
-            foreach (var allocation in released)
-            {
-                LogGcAllocation(allocation.ContainerId, allocation.IfName, allocation.Addresses);
-            }
-        }
-        else
+        });
+        foreach (var allocation in released)
         {
-            RemoveLeakedVeths(config.Name, valid, errors);
-            DelegatedIpam.Invoke(request, "GC");
+            LogGcAllocation(allocation.ContainerId, allocation.IfName, allocation.Addresses);
         }
 
         if (errors.Count > 0)
@@ -241,119 +158,27 @@ internal sealed partial class PodNetworkPlugin(ILogger logger) : ICniPlugin
         }
     }
 
-    /// <summary>
-    /// Host veths of <paramref name="network"/> (told by their alias) whose attachment is not valid. Removing one also
-    /// removes its pod end and its host routes. Failures are collected: GC keeps going past them.
-    /// </summary>
-    private void RemoveLeakedVeths(string network, HashSet<(string, string)> valid, List<string> errors)
+    public void Dispose()
     {
-        using var node = RtNetlink.Open();
-        foreach (var link in node.ListLinks())
-        {
-            if (!link.Name.StartsWith(HostVethName.Prefix, StringComparison.Ordinal)
-                || !LinkAlias.TryParse(link.Alias, out var owner, out var containerId, out var ifName)
-                || owner != network || valid.Contains((containerId, ifName)))
-            {
-                continue;
-            }
-
-            try
-            {
-                node.DeleteLink(link.Index);
-                LogGcVeth(link.Name, containerId, ifName);
-            }
-            catch (NetlinkException e) when (e.Errno == Errno.ENODEV)
-            {
-                // Gone in the meantime: that is what we wanted.
-            }
-            catch (Exception e)
-            {
-                errors.Add($"deleting {link.Name}: {e.Message}");
-            }
-        }
-    }
-
-    private IpamResult ReserveAddresses(CniRequest request)
-    {
-        var config = request.Config;
-        if (!config.Ipam.IsBuiltIn)
-        {
-            var delegated = DelegatedIpam.Invoke(request, "ADD")
-                ?? throw new CniException(CniErrorCode.IoFailure, $"IPAM plugin {config.Ipam.Type} returned no result", "");
-            return IpamResult.From(delegated);
-        }
-
-        try
-        {
-            var allocation = WithStore(config, store => store.Allocate(request.ContainerId, request.IfName, config.Ipam.Pools, request.NetNs));
-            return IpamResult.From(allocation, config.Ipam.Pools);
-        }
-        catch (PoolExhaustedException e)
-        {
-            throw new CniException(CniErrorCode.PoolExhausted, e.Message, $"network {config.Name}");
-        }
+        (ipam as IDisposable)?.Dispose();
+        (wiring as IDisposable)?.Dispose();
+        (masquerade as IDisposable)?.Dispose();
     }
 
     /// <summary>Pool-wide MASQUERADE; a node without a usable nat table is an error, never a pod without egress.</summary>
-    private static void EnsureMasquerade(NetworkConfig config, IReadOnlyList<IPNetwork> pools)
+    private void EnsureMasquerade(MasqueradePlan plan)
     {
         try
         {
-            new MasqueradeRules().Ensure(config.Name, pools, config.MasqueradeExclude);
+            masquerade.Ensure(plan);
         }
         catch (NatTableUnavailableException e)
         {
             throw new CniException(CniErrorCode.NatUnavailable, e.Message, "set \"ipMasq\": false to run without masquerading");
         }
-        catch (IptablesException e)
+        catch (MasqueradeException e)
         {
             throw new CniException(CniErrorCode.NatUnavailable, "installing the MASQUERADE rules failed: " + e.Message, e.ToString());
-        }
-    }
-
-    private void ReleaseAddresses(CniRequest request)
-    {
-        var config = request.Config;
-        if (!config.Ipam.IsBuiltIn)
-        {
-            DelegatedIpam.Invoke(request, "DEL");
-            return;
-        }
-
-        WithStore(config, store => store.Release(request.ContainerId, request.IfName));
-    }
-
-    /// <summary>
-    /// Runs <paramref name="work"/> on the network's locked IPAM store. A store that cannot be read or written
-    /// (corrupt, read-only, full) is code 5 naming the store and the reason; it is never reset or worked around.
-    /// </summary>
-    private static T WithStore<T>(NetworkConfig config, Func<IpamStore, T> work)
-    {
-        try
-        {
-            using var store = IpamStore.Open(config.Ipam.DataDir, config.Name, StoreLockTimeout);
-            return work(store);
-        }
-        catch (IpamStoreCorruptException e)
-        {
-            throw new CniException(CniErrorCode.IoFailure, e.Message, "fix or remove the file; it is never reset automatically", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LinuxException)
-        {
-            throw new CniException(CniErrorCode.IoFailure, $"IPAM store in {config.Ipam.DataDir} is not usable: {e.Message}", e.GetType().Name, e);
-        }
-    }
-
-    /// <summary>The pod's namespace, opened once; a path that is missing or not a network namespace is code 8.</summary>
-    private static SafeFd OpenPodNetNs(string path)
-    {
-        try
-        {
-            return NetNamespace.Open(path);
-        }
-        catch (Exception e) when (e is NetNamespaceNotFoundException or NotANetNamespaceException)
-        {
-            throw new CniException(CniErrorCode.InvalidNetNs, e.Message, $"{CniV6.Plugin.Cni.CniEnvironment.NetNsVariable}={path}", e);
         }
     }
 
@@ -361,8 +186,7 @@ internal sealed partial class PodNetworkPlugin(ILogger logger) : ICniPlugin
     {
         try
         {
-            using var node = RtNetlink.Open();
-            node.DeleteLinkIfExists(hostVeth);
+            wiring.RemoveHostVeth(hostVeth);
         }
         catch (Exception e)
         {
@@ -371,7 +195,7 @@ internal sealed partial class PodNetworkPlugin(ILogger logger) : ICniPlugin
 
         try
         {
-            ReleaseAddresses(request);
+            ipam.Release(request);
         }
         catch (Exception e)
         {
@@ -387,19 +211,19 @@ internal sealed partial class PodNetworkPlugin(ILogger logger) : ICniPlugin
                     && result.Interfaces[index].Sandbox is not null))
             .Select(ip => ip.Address);
 
-    private static CniResult ResultFor(CniRequest request, IpamResult ipam, string hostVeth, byte[] podMac, int mtu)
+    private static CniResult ResultFor(CniRequest request, IpamResult reserved, string hostVeth, PodLink link)
     {
         // Interface 0 is the node's veth, 1 the pod's: every address and route belongs to the pod interface.
         const int PodInterfaceIndex = 1;
-        var hostInterface = new CniInterface(hostVeth, PodGateway.HostMacText, Mtu: mtu);
-        var podInterface = new CniInterface(request.IfName, FormatMac(podMac), Sandbox: request.NetNs, Mtu: mtu);
-        var ips = ipam.Addresses
+        var hostInterface = new CniInterface(hostVeth, PodGateway.HostMacText, Mtu: link.Mtu);
+        var podInterface = new CniInterface(request.IfName, FormatMac(link.Mac), Sandbox: request.NetNs, Mtu: link.Mtu);
+        var ips = reserved.Addresses
             .Select(address => new CniIpConfig(PodAddresses.HostPrefix(address), PodGateway.For(address.AddressFamily), PodInterfaceIndex))
             .ToList();
-        var routes = ipam.Addresses
+        var routes = reserved.Addresses
             .Select(address => new CniRoute(DefaultRoute(address.AddressFamily), PodGateway.For(address.AddressFamily)))
             .ToList();
-        return new CniResult(request.Config.CniVersion, [hostInterface, podInterface], ips, routes, ipam.Dns);
+        return new CniResult(request.Config.CniVersion, [hostInterface, podInterface], ips, routes, reserved.Dns);
     }
 
     private static IPNetwork DefaultRoute(AddressFamily family) =>

@@ -1,6 +1,11 @@
 using System.Runtime.Versioning;
+using CniV6.Core.Config;
+using CniV6.Core.Forwarding;
+using CniV6.Core.Nat;
 using CniV6.Plugin.Cni;
+using CniV6.Plugin.Ipam;
 using CniV6.Plugin.Logging;
+using CniV6.Plugin.Wiring;
 using Microsoft.Extensions.Logging;
 
 // A CNI plugin for Linux network namespaces; file modes and process handling assume Linux.
@@ -32,6 +37,18 @@ internal static class Program
         return dispatcher.Run();
     }
 
-    private static ICniPlugin CreatePlugin(ILoggerProvider logs) =>
-        new PodNetworkPlugin(logs.CreateLogger(typeof(PodNetworkPlugin).FullName!));
+    /// <summary>
+    /// The one place the plugin's seams are chosen: IPAM by <c>ipam.type</c>, the node's masquerade backend, and the
+    /// netlink wiring and sysctl forwarding of the node the plugin runs on.
+    /// </summary>
+    private static ICniPlugin CreatePlugin(ILoggerProvider logs, NetworkConfig config)
+    {
+        IIpam ipam = config.Ipam.IsBuiltIn ? new BuiltInIpam(config) : new DelegatedPluginIpam();
+        return new PodNetworkPlugin(
+            logs.CreateLogger(typeof(PodNetworkPlugin).FullName!),
+            ipam,
+            new NetlinkPodWiring(),
+            new ForwardingSysctls(),
+            MasqueradeBackends.ForNode());
+    }
 }

@@ -7,7 +7,7 @@ namespace CniV6.Core.Forwarding;
 /// (containernetworking/plugins#21, calico#6751). Values are read before they are written, so a node that is
 /// already set up costs a few reads and no writes.
 /// </summary>
-public sealed class ForwardingSysctls
+public sealed class ForwardingSysctls : IPacketForwarding
 {
     private const string DefaultRoot = "/proc/sys";
 

@@ -3,11 +3,11 @@ using System.Net.Sockets;
 namespace CniV6.Core.Nat;
 
 /// <summary>The explicit program names of one backend and family (never the <c>iptables</c> alternative itself).</summary>
-internal sealed record IptablesCommands(IptablesBackend Backend, AddressFamily Family)
+internal sealed record IptablesCommands(IptablesVariant Variant, AddressFamily Family)
 {
     private string Base => Family == AddressFamily.InterNetworkV6 ? "ip6tables" : "iptables";
 
-    private string Suffix => Backend == IptablesBackend.Nft ? "-nft" : "-legacy";
+    private string Suffix => Variant == IptablesVariant.Nft ? "-nft" : "-legacy";
 
     public string Save => $"{Base}{Suffix}-save";
 

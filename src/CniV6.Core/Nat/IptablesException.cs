@@ -1,7 +1,7 @@
 namespace CniV6.Core.Nat;
 
 /// <summary>An iptables program failed; carries the command and what it wrote to stderr.</summary>
-public class IptablesException : Exception
+public class IptablesException : MasqueradeException
 {
     public IptablesException(string command, int exitCode, string standardError, string? problem = null)
         : base($"{command} failed{(problem is null ? $" with exit code {exitCode}" : $": {problem}")}: {standardError.Trim()}")

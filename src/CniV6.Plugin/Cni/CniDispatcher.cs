@@ -21,7 +21,7 @@ internal sealed partial class CniDispatcher
     private readonly Stream stdin;
     private readonly Stream stdout;
     private readonly Func<LogSettings, ILoggerProvider> openLog;
-    private readonly Func<ILoggerProvider, ICniPlugin> createPlugin;
+    private readonly Func<ILoggerProvider, NetworkConfig, ICniPlugin> createPlugin;
     private readonly TimeProvider time;
     private ILoggerProvider? logProvider;
     private ILogger logger = NullLogger.Instance;
@@ -30,13 +30,14 @@ internal sealed partial class CniDispatcher
     /// <param name="stdin">Network configuration input; read at most <see cref="MaxStdinBytes"/> + 1 bytes.</param>
     /// <param name="stdout">Receives exactly one JSON document (result, version or error) or nothing.</param>
     /// <param name="openLog">Opens the log sink for the configured settings; the dispatcher disposes it.</param>
-    /// <param name="createPlugin">Creates the plugin once the request is valid, with the opened log.</param>
+    /// <param name="createPlugin">Creates the plugin once the request is valid, with the opened log and the parsed
+    /// configuration (which chooses e.g. the IPAM implementation); the dispatcher disposes it if it is disposable.</param>
     public CniDispatcher(
         Func<string, string?> getEnvironmentVariable,
         Stream stdin,
         Stream stdout,
         Func<LogSettings, ILoggerProvider> openLog,
-        Func<ILoggerProvider, ICniPlugin> createPlugin,
+        Func<ILoggerProvider, NetworkConfig, ICniPlugin> createPlugin,
         TimeProvider? time = null)
     {
         this.getEnvironmentVariable = getEnvironmentVariable;
@@ -120,7 +121,8 @@ internal sealed partial class CniDispatcher
             environment.Path,
             config,
             stdinBytes);
-        var plugin = createPlugin(logProvider!);
+        var plugin = createPlugin(logProvider!, config);
+        using var disposablePlugin = plugin as IDisposable;
         switch (environment.Command)
         {
             case CniCommand.Add:

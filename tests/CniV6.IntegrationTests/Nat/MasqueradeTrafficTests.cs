@@ -56,8 +56,8 @@ public sealed class MasqueradeTrafficTests : IDisposable
         Assert.NotEqual(0, pod.TryExec("ping", "-6", "-c", "1", "-W", "1", "2001:db8:1::2").ExitCode);
         Assert.NotEqual(0, pod.TryExec("ping", "-4", "-c", "1", "-W", "1", "192.0.2.2").ExitCode);
 
-        var rules = new MasqueradeRules(new NetNamespaceIptablesRunner(router.Name), markerDirectory, () => router.Inode);
-        rules.Ensure(Network, Pools, []);
+        var rules = new IptablesMasqueradeBackend(new NetNamespaceIptablesRunner(router.Name), markerDirectory, () => router.Inode);
+        rules.Ensure(MasqueradePlan.For(Network, Pools, []));
 
         Assert.Equal(0, pod.TryExec("ping", "-6", "-c", "1", "-W", "2", "2001:db8:1::2").ExitCode);
         Assert.Equal(0, pod.TryExec("ping", "-4", "-c", "1", "-W", "2", "192.0.2.2").ExitCode);
@@ -67,8 +67,8 @@ public sealed class MasqueradeTrafficTests : IDisposable
         Assert.Contains("2001:db8:1::1", neighbours, StringComparison.Ordinal);
         Assert.DoesNotContain("fd00:aa::", neighbours, StringComparison.Ordinal);
 
-        string tool = rules.Backend == IptablesBackend.Nft ? "ip6tables-nft" : "ip6tables-legacy";
-        string counters = router.Exec(tool, "-t", "nat", "-L", MasqueradeRules.ChainName(Network), "-v", "-x", "-n");
+        string tool = rules.Variant == IptablesVariant.Nft ? "ip6tables-nft" : "ip6tables-legacy";
+        string counters = router.Exec(tool, "-t", "nat", "-L", IptablesMasqueradeBackend.ChainName(Network), "-v", "-x", "-n");
         string masqueradeLine = counters.Split('\n').Single(l => l.Contains("MASQUERADE", StringComparison.Ordinal));
         Assert.NotEqual("0", masqueradeLine.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0]);
     }

@@ -44,7 +44,7 @@ internal sealed class DispatcherHarness
                 LogsOpened.Add(settings);
                 return Log;
             },
-            _ =>
+            (_, _) =>
             {
                 PluginsCreated++;
                 return Plugin;

@@ -84,7 +84,7 @@ public sealed class UndecodableJsonStringFuzzFindingTests
             stdin,
             stdout,
             _ => NullLoggerProvider.Instance,
-            _ => throw new InvalidOperationException("a config that does not parse must never reach the plugin"));
+            (_, _) => throw new InvalidOperationException("a config that does not parse must never reach the plugin"));
 
         int? exitCode = null;
         var escaped = Record.Exception(() => exitCode = dispatcher.Run());

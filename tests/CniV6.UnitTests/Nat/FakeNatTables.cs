@@ -5,7 +5,7 @@ namespace CniV6.UnitTests.Nat;
 
 /// <summary>
 /// An in-memory stand-in for the nat tables of both iptables backends and families. It understands the
-/// subset of iptables-save/-restore that <see cref="MasqueradeRules"/> speaks (chain declarations with
+/// subset of iptables-save/-restore that <see cref="IptablesMasqueradeBackend"/> speaks (chain declarations with
 /// --noflush semantics, -A, -D, -X) and records every process that would have been started.
 /// </summary>
 internal sealed class FakeNatTables : IIptablesRunner

@@ -1,6 +1,7 @@
 using System.Runtime.Versioning;
 using CniV6.Plugin;
 using CniV6.Plugin.Cni;
+using CniV6.Plugin.Ipam;
 
 namespace CniV6.UnitTests.Fuzz;
 

@@ -1,9 +1,9 @@
 namespace CniV6.Core.Nat;
 
 /// <summary>What <c>*-save -t nat</c> shows about one of our chains: whether it exists, its rules, and the POSTROUTING rules that jump to it.</summary>
-internal sealed record NatTableSnapshot(bool ChainExists, IReadOnlyList<string> ChainRules, IReadOnlyList<string> JumpRules)
+internal sealed record IptablesNatSnapshot(bool ChainExists, IReadOnlyList<string> ChainRules, IReadOnlyList<string> JumpRules)
 {
-    public static NatTableSnapshot Parse(string saveOutput, string chain)
+    public static IptablesNatSnapshot Parse(string saveOutput, string chain)
     {
         bool exists = false;
         var rules = new List<string>();
@@ -26,6 +26,6 @@ internal sealed record NatTableSnapshot(bool ChainExists, IReadOnlyList<string> 
             }
         }
 
-        return new NatTableSnapshot(exists, rules, jumps);
+        return new IptablesNatSnapshot(exists, rules, jumps);
     }
 }

@@ -3,8 +3,8 @@ using CniV6.Core.Nat;
 
 namespace CniV6.IntegrationTests.Nat;
 
-/// <summary>MasqueradeRules against the real iptables programs, inside throwaway namespaces.</summary>
-public sealed class MasqueradeRulesIntegrationTests : IDisposable
+/// <summary>IptablesMasqueradeBackend against the real iptables programs, inside throwaway namespaces.</summary>
+public sealed class IptablesMasqueradeBackendIntegrationTests : IDisposable
 {
     private const string Network = "cv6n-net";
     private static readonly IPNetwork[] DualStack = [IPNetwork.Parse("fd00:aa::/64"), IPNetwork.Parse("10.244.0.0/24")];
@@ -13,9 +13,9 @@ public sealed class MasqueradeRulesIntegrationTests : IDisposable
     private readonly NatTestNamespace ns = new();
     private readonly string markerDirectory = Directory.CreateTempSubdirectory("cv6n-markers-").FullName;
     private readonly NetNamespaceIptablesRunner runner;
-    private readonly string chain = MasqueradeRules.ChainName(Network);
+    private readonly string chain = IptablesMasqueradeBackend.ChainName(Network);
 
-    public MasqueradeRulesIntegrationTests()
+    public IptablesMasqueradeBackendIntegrationTests()
     {
         runner = new NetNamespaceIptablesRunner(ns.Name);
     }
@@ -29,34 +29,34 @@ public sealed class MasqueradeRulesIntegrationTests : IDisposable
     [Fact]
     public void Ensure_installs_chain_and_jump_for_both_families()
     {
-        MasqueradeRules rules = Rules();
-        rules.Ensure(Network, DualStack, Excludes);
+        IptablesMasqueradeBackend rules = Rules();
+        rules.Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
 
-        string v6 = Save("ip6tables", rules.Backend);
+        string v6 = Save("ip6tables", rules.Variant);
         Assert.Contains($":{chain} - [0:0]", v6, StringComparison.Ordinal);
         Assert.Single(Lines(v6, $"-A POSTROUTING -m comment --comment \"cniv6 masquerade {Network}\" -j {chain}"));
         Assert.Equal(
             [$"-A {chain} -d fd00:aa::/64 -j RETURN", $"-A {chain} -d fd00:96::/112 -j RETURN", $"-A {chain} -d fe80::/10 -j RETURN",
              $"-A {chain} -d ff00::/8 -j RETURN", $"-A {chain} -s fd00:aa::/64 -j MASQUERADE"],
             Lines(v6, $"-A {chain} "));
-        string v4 = Save("iptables", rules.Backend);
+        string v4 = Save("iptables", rules.Variant);
         Assert.Equal(
             [$"-A {chain} -d 10.244.0.0/24 -j RETURN", $"-A {chain} -d 10.96.0.0/12 -j RETURN", $"-A {chain} -d 224.0.0.0/4 -j RETURN",
              $"-A {chain} -s 10.244.0.0/24 -j MASQUERADE"],
             Lines(v4, $"-A {chain} "));
         Assert.Single(Lines(v4, "-A POSTROUTING "));
-        Assert.Empty(rules.Check(Network, DualStack, Excludes));
+        Assert.Empty(rules.Check(MasqueradePlan.For(Network, DualStack, Excludes)));
     }
 
     [Fact]
     public void The_iptables_alternative_agrees_with_the_detected_backend()
     {
-        MasqueradeRules rules = Rules();
-        rules.Ensure(Network, DualStack, Excludes);
+        IptablesMasqueradeBackend rules = Rules();
+        rules.Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
 
         // The node's plain `ip6tables-save` (whatever alternative it points to) sees the rules when it is the same backend.
         string alternative = ns.Exec("ip6tables", "--version");
-        if (alternative.Contains("nf_tables", StringComparison.Ordinal) == (rules.Backend == IptablesBackend.Nft))
+        if (alternative.Contains("nf_tables", StringComparison.Ordinal) == (rules.Variant == IptablesVariant.Nft))
         {
             Assert.Contains($"-j {chain}", ns.Exec("ip6tables-save", "-t", "nat"), StringComparison.Ordinal);
         }
@@ -65,10 +65,10 @@ public sealed class MasqueradeRulesIntegrationTests : IDisposable
     [Fact]
     public void Second_ensure_with_the_marker_starts_no_process()
     {
-        Rules().Ensure(Network, DualStack, Excludes);
+        Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
         var second = new NetNamespaceIptablesRunner(ns.Name);
 
-        new MasqueradeRules(second, markerDirectory, () => ns.Inode).Ensure(Network, DualStack, Excludes);
+        new IptablesMasqueradeBackend(second, markerDirectory, () => ns.Inode).Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
 
         Assert.Equal(0, second.Launches);
     }
@@ -76,46 +76,46 @@ public sealed class MasqueradeRulesIntegrationTests : IDisposable
     [Fact]
     public void Ensure_after_the_chain_was_flushed_and_the_marker_removed_restores_it()
     {
-        MasqueradeRules rules = Rules();
-        rules.Ensure(Network, DualStack, Excludes);
-        string before = string.Join('\n', Lines(Save("ip6tables", rules.Backend), "-A "));
-        ns.Exec(Tool("ip6tables", rules.Backend), "-t", "nat", "-F", chain);
-        Assert.NotEmpty(rules.Check(Network, DualStack, Excludes));
+        IptablesMasqueradeBackend rules = Rules();
+        rules.Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
+        string before = string.Join('\n', Lines(Save("ip6tables", rules.Variant), "-A "));
+        ns.Exec(Tool("ip6tables", rules.Variant), "-t", "nat", "-F", chain);
+        Assert.NotEmpty(rules.Check(MasqueradePlan.For(Network, DualStack, Excludes)));
         foreach (string marker in Directory.GetFiles(markerDirectory, "*-" + chain + "-*"))
         {
             File.Delete(marker);
         }
 
-        rules.Ensure(Network, DualStack, Excludes);
+        rules.Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
 
-        Assert.Equal(before, string.Join('\n', Lines(Save("ip6tables", rules.Backend), "-A ")));
-        Assert.Empty(rules.Check(Network, DualStack, Excludes));
+        Assert.Equal(before, string.Join('\n', Lines(Save("ip6tables", rules.Variant), "-A ")));
+        Assert.Empty(rules.Check(MasqueradePlan.For(Network, DualStack, Excludes)));
     }
 
     [Fact]
     public void Forced_ensure_repairs_without_touching_the_marker()
     {
-        MasqueradeRules rules = Rules();
-        rules.Ensure(Network, DualStack, Excludes);
-        ns.Exec(Tool("iptables", rules.Backend), "-t", "nat", "-F", "POSTROUTING");
+        IptablesMasqueradeBackend rules = Rules();
+        rules.Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
+        ns.Exec(Tool("iptables", rules.Variant), "-t", "nat", "-F", "POSTROUTING");
 
-        rules.Ensure(Network, DualStack, Excludes, force: true);
+        rules.Ensure(MasqueradePlan.For(Network, DualStack, Excludes), force: true);
 
-        Assert.Single(Lines(Save("iptables", rules.Backend), "-A POSTROUTING "));
-        Assert.Single(Lines(Save("ip6tables", rules.Backend), "-A POSTROUTING "));
+        Assert.Single(Lines(Save("iptables", rules.Variant), "-A POSTROUTING "));
+        Assert.Single(Lines(Save("ip6tables", rules.Variant), "-A POSTROUTING "));
     }
 
     [Fact]
     public void Remove_cleans_jump_chain_and_marker_in_both_families()
     {
-        MasqueradeRules rules = Rules();
-        rules.Ensure(Network, DualStack, Excludes);
+        IptablesMasqueradeBackend rules = Rules();
+        rules.Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
 
         rules.Remove(Network);
 
         foreach (string family in new[] { "ip6tables", "iptables" })
         {
-            string saved = Save(family, rules.Backend);
+            string saved = Save(family, rules.Variant);
             Assert.DoesNotContain(chain, saved, StringComparison.Ordinal);
             Assert.DoesNotContain("cniv6", saved, StringComparison.Ordinal);
         }
@@ -127,11 +127,11 @@ public sealed class MasqueradeRulesIntegrationTests : IDisposable
     [Fact]
     public void Check_reports_a_rule_someone_deleted()
     {
-        MasqueradeRules rules = Rules();
-        rules.Ensure(Network, DualStack, Excludes);
-        ns.Exec(Tool("ip6tables", rules.Backend), "-t", "nat", "-D", chain, "-d", "fd00:96::/112", "-j", "RETURN");
+        IptablesMasqueradeBackend rules = Rules();
+        rules.Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
+        ns.Exec(Tool("ip6tables", rules.Variant), "-t", "nat", "-D", chain, "-d", "fd00:96::/112", "-j", "RETURN");
 
-        IReadOnlyList<string> problems = rules.Check(Network, DualStack, Excludes);
+        IReadOnlyList<string> problems = rules.Check(MasqueradePlan.For(Network, DualStack, Excludes));
 
         Assert.Equal([$"ip6tables nat: rule '-A {chain} -d fd00:96::/112 -j RETURN' is missing"], problems);
     }
@@ -140,21 +140,21 @@ public sealed class MasqueradeRulesIntegrationTests : IDisposable
     public void Legacy_rules_in_the_namespace_make_legacy_the_backend()
     {
         ns.Exec("iptables-legacy", "-A", "INPUT", "-j", "ACCEPT");
-        MasqueradeRules rules = Rules();
+        IptablesMasqueradeBackend rules = Rules();
 
-        rules.Ensure(Network, DualStack, Excludes);
+        rules.Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
 
-        Assert.Equal(IptablesBackend.Legacy, rules.Backend);
+        Assert.Equal(IptablesVariant.Legacy, rules.Variant);
         Assert.Contains($"-j {chain}", ns.Exec("ip6tables-legacy-save", "-t", "nat"), StringComparison.Ordinal);
         Assert.DoesNotContain(chain, ns.Exec("ip6tables-nft-save", "-t", "nat"), StringComparison.Ordinal);
     }
 
-    private MasqueradeRules Rules() => new(runner, markerDirectory, () => ns.Inode);
+    private IptablesMasqueradeBackend Rules() => new(runner, markerDirectory, () => ns.Inode);
 
-    private static string Tool(string family, IptablesBackend backend) =>
-        family + (backend == IptablesBackend.Nft ? "-nft" : "-legacy");
+    private static string Tool(string family, IptablesVariant backend) =>
+        family + (backend == IptablesVariant.Nft ? "-nft" : "-legacy");
 
-    private string Save(string family, IptablesBackend backend) => ns.Exec(Tool(family, backend) + "-save", "-t", "nat");
+    private string Save(string family, IptablesVariant backend) => ns.Exec(Tool(family, backend) + "-save", "-t", "nat");
 
     private static List<string> Lines(string saved, string prefix) =>
         [.. saved.Split('\n').Where(l => l.StartsWith(prefix, StringComparison.Ordinal))];

@@ -9,7 +9,7 @@ namespace CniV6.Core.Nat;
 /// rules in another namespace are a different installation), the chain and a hash of the desired rules (a
 /// changed configuration misses the marker). /run is a tmpfs, so markers vanish with a reboot, as the rules do.
 /// </summary>
-internal sealed class MasqueradeMarkers(string directory)
+internal sealed class IptablesMasqueradeMarkers(string directory)
 {
     public string Directory { get; } = directory;
 

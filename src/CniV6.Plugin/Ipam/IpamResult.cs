@@ -2,7 +2,7 @@ using System.Net;
 using CniV6.Core.Ipam;
 using CniV6.Plugin.Cni;
 
-namespace CniV6.Plugin;
+namespace CniV6.Plugin.Ipam;
 
 /// <summary>
 /// What address management handed a pod, whether the built-in store or a delegated IPAM plugin did it:

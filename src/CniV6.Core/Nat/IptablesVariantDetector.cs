@@ -8,15 +8,15 @@ namespace CniV6.Core.Nat;
 /// rules anywhere, the system's <c>iptables</c> alternative decides. A full save without <c>-t</c> only
 /// lists tables that exist, so probing never creates a legacy table as a side effect.
 /// </summary>
-internal static class IptablesBackendDetector
+internal static class IptablesVariantDetector
 {
-    public static IptablesBackend Detect(IIptablesRunner runner)
+    public static IptablesVariant Detect(IIptablesRunner runner)
     {
-        int nftRules = CountRules(runner, IptablesBackend.Nft);
-        int legacyRules = CountRules(runner, IptablesBackend.Legacy);
+        int nftRules = CountRules(runner, IptablesVariant.Nft);
+        int legacyRules = CountRules(runner, IptablesVariant.Legacy);
         if (nftRules != legacyRules)
         {
-            return nftRules > legacyRules ? IptablesBackend.Nft : IptablesBackend.Legacy;
+            return nftRules > legacyRules ? IptablesVariant.Nft : IptablesVariant.Legacy;
         }
 
         IptablesResult version = runner.Run("iptables", ["--version"], null);
@@ -24,15 +24,15 @@ internal static class IptablesBackendDetector
         {
             // "iptables v1.8.9 (nf_tables)" or "iptables v1.8.9 (legacy)"; before 1.8 there was only legacy.
             return version.StandardOutput.Contains("nf_tables", StringComparison.Ordinal)
-                ? IptablesBackend.Nft
-                : IptablesBackend.Legacy;
+                ? IptablesVariant.Nft
+                : IptablesVariant.Legacy;
         }
 
-        IptablesResult nftPresent = runner.Run(new IptablesCommands(IptablesBackend.Nft, AddressFamily.InterNetwork).Save, ["--version"], null);
-        return nftPresent.ExitCode == IptablesResult.NotFoundExitCode ? IptablesBackend.Legacy : IptablesBackend.Nft;
+        IptablesResult nftPresent = runner.Run(new IptablesCommands(IptablesVariant.Nft, AddressFamily.InterNetwork).Save, ["--version"], null);
+        return nftPresent.ExitCode == IptablesResult.NotFoundExitCode ? IptablesVariant.Legacy : IptablesVariant.Nft;
     }
 
-    private static int CountRules(IIptablesRunner runner, IptablesBackend backend)
+    private static int CountRules(IIptablesRunner runner, IptablesVariant backend)
     {
         int rules = 0;
         foreach (AddressFamily family in (AddressFamily[])[AddressFamily.InterNetworkV6, AddressFamily.InterNetwork])

@@ -4,21 +4,21 @@ using CniV6.Core.Nat;
 
 namespace CniV6.UnitTests.Nat;
 
-public sealed class MasqueradeChainTests
+public sealed class IptablesMasqueradeChainTests
 {
     [Theory]
     [InlineData("podnet", "CNIV6-MASQ-3aa0627f")] // echo -n podnet | sha256sum
     [InlineData("kindnet", "CNIV6-MASQ-cbd86dca")]
     public void Chain_name_is_prefix_and_8_hex_of_the_sha256_of_the_network(string network, string chain)
     {
-        Assert.Equal(chain, MasqueradeRules.ChainName(network));
+        Assert.Equal(chain, IptablesMasqueradeBackend.ChainName(network));
         Assert.True(chain.Length <= 28, "iptables chain names are at most 28 characters");
     }
 
     [Fact]
     public void IPv6_chain_returns_for_pools_excludes_link_local_and_multicast_then_masquerades()
     {
-        MasqueradeChain chain = MasqueradeChain.For(
+        IptablesMasqueradeChain chain = ChainFor(
             "podnet",
             AddressFamily.InterNetworkV6,
             [IPNetwork.Parse("fd00:10:244::/64"), IPNetwork.Parse("10.244.0.0/24")],
@@ -39,7 +39,7 @@ public sealed class MasqueradeChainTests
     [Fact]
     public void IPv4_chain_returns_for_multicast_and_skips_duplicate_destinations()
     {
-        MasqueradeChain chain = MasqueradeChain.For(
+        IptablesMasqueradeChain chain = ChainFor(
             "podnet",
             AddressFamily.InterNetwork,
             [IPNetwork.Parse("10.244.0.0/24")],
@@ -58,7 +58,7 @@ public sealed class MasqueradeChainTests
     [Fact]
     public void A_family_without_a_pool_gets_no_chain()
     {
-        Assert.Null(MasqueradeChain.For("podnet", AddressFamily.InterNetwork, [IPNetwork.Parse("fd00::/64")], [IPNetwork.Parse("10.0.0.0/8")]));
+        Assert.Null(ChainFor("podnet", AddressFamily.InterNetwork, [IPNetwork.Parse("fd00::/64")], [IPNetwork.Parse("10.0.0.0/8")]));
     }
 
     [Fact]
@@ -77,11 +77,18 @@ public sealed class MasqueradeChainTests
             COMMIT
             """;
 
-        NatTableSnapshot snapshot = NatTableSnapshot.Parse(Save, "CNIV6-MASQ-3aa0627f");
+        IptablesNatSnapshot snapshot = IptablesNatSnapshot.Parse(Save, "CNIV6-MASQ-3aa0627f");
 
         Assert.True(snapshot.ChainExists);
         Assert.Equal(["-A CNIV6-MASQ-3aa0627f -d fd00::/64 -j RETURN"], snapshot.ChainRules);
         Assert.Equal(2, snapshot.JumpRules.Count);
-        Assert.False(NatTableSnapshot.Parse(Save, "CNIV6-MASQ-00000000").ChainExists);
+        Assert.False(IptablesNatSnapshot.Parse(Save, "CNIV6-MASQ-00000000").ChainExists);
+    }
+
+    /// <summary>The chain the backend renders for one family of the network's plan, or null when the plan has no such family.</summary>
+    private static IptablesMasqueradeChain? ChainFor(string network, AddressFamily family, IPNetwork[] pools, IPNetwork[] excludes)
+    {
+        MasqueradePlan plan = MasqueradePlan.For(network, pools, excludes);
+        return plan.Families.FirstOrDefault(f => f.Family == family) is { } part ? IptablesMasqueradeChain.For(plan, part) : null;
     }
 }

@@ -1,19 +1,18 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using CniV6.Core.Ipam;
 using CniV6.Linux;
 
 namespace CniV6.Core.Nat;
 
 /// <summary>
-/// Outbound masquerading for a CNI network: per address family with a pool, a chain
+/// The iptables implementation of <see cref="IMasqueradeBackend"/>: per address family with a pool, a chain
 /// <c>CNIV6-MASQ-&lt;8 hex&gt;</c> in the nat table that RETURNs for destinations inside the pools, excluded CIDRs
 /// and link-local/multicast, then MASQUERADEs the pool's sources; POSTROUTING jumps to it once, tagged with the
-/// comment <c>cniv6 masquerade &lt;network&gt;</c>. Changes are applied atomically with <c>*-restore --noflush</c>
+/// plan's owner tag <c>cniv6 masquerade &lt;network&gt;</c>. Changes are applied atomically with <c>*-restore --noflush</c>
 /// after one <c>*-save -t nat</c>, so the jump is never duplicated and the chain is rewritten only when it differs.
+/// The rules go to iptables-nft or iptables-legacy, whichever the node already uses (<see cref="IptablesVariantDetector"/>).
 /// </summary>
-public sealed class MasqueradeRules
+public sealed class IptablesMasqueradeBackend : IMasqueradeBackend
 {
     /// <summary>Where the installation markers live (a tmpfs, cleared with the rules on reboot).</summary>
     public const string DefaultMarkerDirectory = "/run/cniv6/masquerade";
@@ -24,45 +23,48 @@ public sealed class MasqueradeRules
     private static readonly AddressFamily[] Families = [AddressFamily.InterNetworkV6, AddressFamily.InterNetwork];
 
     private readonly IIptablesRunner runner;
-    private readonly MasqueradeMarkers markers;
+    private readonly IptablesMasqueradeMarkers markers;
     // Identifies the namespace the rules live in; 0 means "cannot tell", and then no marker is trusted.
     private readonly Func<ulong> netnsIdentity;
-    private readonly Lazy<IptablesBackend> backend;
+    private readonly Lazy<IptablesVariant> variant;
 
     /// <summary>
     /// Rules in the network namespace of the calling thread, using the real iptables binaries. Markers are keyed
     /// by the namespace cookie: an inode is handed to a new namespace once the old one is gone, and a marker left
     /// by a deleted namespace must never vouch for rules in a new one.
     /// </summary>
-    public MasqueradeRules()
+    public IptablesMasqueradeBackend()
         : this(new ProcessIptablesRunner(DefaultCommandTimeout), DefaultMarkerDirectory, () => NetNamespace.CurrentCookie() ?? 0)
     {
     }
 
-    internal MasqueradeRules(IIptablesRunner runner, string markerDirectory, Func<ulong> netnsIdentity)
+    internal IptablesMasqueradeBackend(IIptablesRunner runner, string markerDirectory, Func<ulong> netnsIdentity)
     {
         this.runner = runner;
-        markers = new MasqueradeMarkers(markerDirectory);
+        markers = new IptablesMasqueradeMarkers(markerDirectory);
         this.netnsIdentity = netnsIdentity;
-        backend = new Lazy<IptablesBackend>(() => IptablesBackendDetector.Detect(runner));
+        variant = new Lazy<IptablesVariant>(() => IptablesVariantDetector.Detect(runner));
     }
 
     /// <summary>The iptables implementation in use (detected on first use: costs a few processes).</summary>
-    public IptablesBackend Backend => backend.Value;
+    public IptablesVariant Variant => variant.Value;
+
+    /// <inheritdoc/>
+    public string Name => Variant == IptablesVariant.Nft ? "iptables-nft" : "iptables-legacy";
 
     /// <summary>The chain name used for <paramref name="network"/>.</summary>
-    public static string ChainName(string network) => MasqueradeChain.ChainNameOf(ValidNetwork(network));
+    public static string ChainName(string network) => IptablesMasqueradeChain.ChainNameOf(MasqueradePlan.ValidNetwork(network));
 
     /// <summary>
-    /// Makes the rules match the desired ones. When the marker for this namespace and rule set exists, returns
+    /// Makes the rules match the plan. When the marker for this namespace and rule set exists, returns
     /// without starting any process; <paramref name="force"/> ignores the marker (the agent's reconcile uses it
     /// after <see cref="Check"/> found a problem).
     /// </summary>
     /// <exception cref="NatTableUnavailableException">the kernel has no nat table for a family that has a pool.</exception>
     /// <exception cref="IptablesException">an iptables program failed.</exception>
-    public void Ensure(string network, IReadOnlyList<IPNetwork> pools, IReadOnlyList<IPNetwork> excludes, bool force = false)
+    public void Ensure(MasqueradePlan plan, bool force = false)
     {
-        List<MasqueradeChain> chains = Desired(network, pools, excludes);
+        IReadOnlyList<IptablesMasqueradeChain> chains = IptablesMasqueradeChain.For(plan);
         if (chains.Count == 0)
         {
             return;
@@ -85,10 +87,10 @@ public sealed class MasqueradeRules
             return;
         }
 
-        foreach (MasqueradeChain desired in chains)
+        foreach (IptablesMasqueradeChain desired in chains)
         {
-            var commands = new IptablesCommands(Backend, desired.Family);
-            NatTableSnapshot current = NatTableSnapshot.Parse(SaveNat(commands), desired.Chain);
+            var commands = new IptablesCommands(Variant, desired.Family);
+            IptablesNatSnapshot current = IptablesNatSnapshot.Parse(SaveNat(commands), desired.Chain);
             string? script = EnsureScript(desired, current);
             if (script is not null)
             {
@@ -102,13 +104,13 @@ public sealed class MasqueradeRules
     /// <summary>Deletes the jump and the chain in both families (what exists of them) and the marker.</summary>
     public void Remove(string network)
     {
-        string chain = MasqueradeChain.ChainNameOf(ValidNetwork(network));
+        string chain = ChainName(network);
         markers.EnsureDirectory();
         using FileLock held = FileLock.Acquire(Path.Combine(markers.Directory, LockFileName), LockTimeout);
         markers.Delete(netnsIdentity(), chain);
         foreach (AddressFamily family in Families)
         {
-            var commands = new IptablesCommands(Backend, family);
+            var commands = new IptablesCommands(Variant, family);
             IptablesResult saved = runner.Run(commands.Save, ["-t", "nat"], null);
             if (saved.ExitCode != 0)
             {
@@ -116,7 +118,7 @@ public sealed class MasqueradeRules
                 continue;
             }
 
-            NatTableSnapshot current = NatTableSnapshot.Parse(saved.StandardOutput, chain);
+            IptablesNatSnapshot current = IptablesNatSnapshot.Parse(saved.StandardOutput, chain);
             if (!current.ChainExists && current.JumpRules.Count == 0)
             {
                 continue;
@@ -140,12 +142,12 @@ public sealed class MasqueradeRules
     }
 
     /// <summary>What differs from the desired rules (empty when all is in place); never changes anything.</summary>
-    public IReadOnlyList<string> Check(string network, IReadOnlyList<IPNetwork> pools, IReadOnlyList<IPNetwork> excludes)
+    public IReadOnlyList<string> Check(MasqueradePlan plan)
     {
         var problems = new List<string>();
-        foreach (MasqueradeChain desired in Desired(network, pools, excludes))
+        foreach (IptablesMasqueradeChain desired in IptablesMasqueradeChain.For(plan))
         {
-            var commands = new IptablesCommands(Backend, desired.Family);
+            var commands = new IptablesCommands(Variant, desired.Family);
             string saved;
             try
             {
@@ -157,13 +159,13 @@ public sealed class MasqueradeRules
                 continue;
             }
 
-            problems.AddRange(Problems(desired, NatTableSnapshot.Parse(saved, desired.Chain), commands.FamilyTool));
+            problems.AddRange(Problems(desired, IptablesNatSnapshot.Parse(saved, desired.Chain), commands.FamilyTool));
         }
 
         return problems;
     }
 
-    internal static string? EnsureScript(MasqueradeChain desired, NatTableSnapshot current)
+    internal static string? EnsureScript(IptablesMasqueradeChain desired, IptablesNatSnapshot current)
     {
         var script = new StringBuilder();
         if (!current.ChainExists || !current.ChainRules.SequenceEqual(desired.Rules, StringComparer.Ordinal))
@@ -196,7 +198,7 @@ public sealed class MasqueradeRules
         return script.Length == 0 ? null : $"*nat\n{script}COMMIT\n";
     }
 
-    internal static IEnumerable<string> Problems(MasqueradeChain desired, NatTableSnapshot current, string tool)
+    internal static IEnumerable<string> Problems(IptablesMasqueradeChain desired, IptablesNatSnapshot current, string tool)
     {
         string where = $"{tool} nat";
         if (!current.ChainExists)
@@ -239,22 +241,7 @@ public sealed class MasqueradeRules
         }
     }
 
-    private static List<MasqueradeChain> Desired(string network, IReadOnlyList<IPNetwork> pools, IReadOnlyList<IPNetwork> excludes)
-    {
-        ValidNetwork(network);
-        ArgumentNullException.ThrowIfNull(pools);
-        ArgumentNullException.ThrowIfNull(excludes);
-        return [.. Families
-            .Select(family => MasqueradeChain.For(network, family, pools, excludes))
-            .OfType<MasqueradeChain>()];
-    }
-
-    private static string ValidNetwork(string network) =>
-        AttachmentIds.IsValidNetworkName(network)
-            ? network
-            : throw new ArgumentException($"invalid network name '{network}'", nameof(network));
-
-    private static string Fingerprint(List<MasqueradeChain> chains) =>
+    private static string Fingerprint(IReadOnlyList<IptablesMasqueradeChain> chains) =>
         string.Join('\n', chains.SelectMany(c => c.Rules.Append(c.JumpRule)));
 
     private string SaveNat(IptablesCommands commands)

@@ -4,7 +4,7 @@ using CniV6.Core.Nat;
 
 namespace CniV6.UnitTests.Nat;
 
-public sealed class MasqueradeRulesTests : IDisposable
+public sealed class IptablesMasqueradeBackendTests : IDisposable
 {
     private const string Network = "podnet";
     private const string Chain = "CNIV6-MASQ-3aa0627f";
@@ -21,7 +21,7 @@ public sealed class MasqueradeRulesTests : IDisposable
     [Fact]
     public void Ensure_installs_chain_and_one_jump_in_both_families()
     {
-        Rules().Ensure(Network, DualStack, Excludes);
+        Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
 
         Dictionary<string, List<string>> v6 = fake.Nat("ip6tables-nft");
         Assert.Equal([Jump], v6["POSTROUTING"]);
@@ -36,7 +36,7 @@ public sealed class MasqueradeRulesTests : IDisposable
     [Fact]
     public void Ensure_uses_one_save_and_one_noflush_restore_per_family()
     {
-        Rules().Ensure(Network, DualStack, Excludes);
+        Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
 
         var work = fake.Calls.Where(c => c.Arguments.Length > 0 && c.Arguments[0] != "--version").ToList();
         Assert.Equal(
@@ -49,10 +49,10 @@ public sealed class MasqueradeRulesTests : IDisposable
     [Fact]
     public void Second_ensure_finds_the_marker_and_starts_no_process()
     {
-        Rules().Ensure(Network, DualStack, Excludes);
+        Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
         fake.Calls.Clear();
 
-        Rules().Ensure(Network, DualStack, Excludes);
+        Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
 
         Assert.Empty(fake.Calls);
     }
@@ -60,11 +60,11 @@ public sealed class MasqueradeRulesTests : IDisposable
     [Fact]
     public void Marker_is_per_network_namespace()
     {
-        Rules().Ensure(Network, DualStack, Excludes);
+        Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
         fake.Calls.Clear();
         inode++;
 
-        Rules().Ensure(Network, DualStack, Excludes);
+        Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
 
         Assert.NotEmpty(fake.Calls);
     }
@@ -72,10 +72,10 @@ public sealed class MasqueradeRulesTests : IDisposable
     [Fact]
     public void Forced_ensure_with_everything_in_place_saves_but_does_not_restore()
     {
-        Rules().Ensure(Network, DualStack, Excludes);
+        Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
         fake.Calls.Clear();
 
-        Rules().Ensure(Network, DualStack, Excludes, force: true);
+        Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes), force: true);
 
         Assert.DoesNotContain(fake.Calls, c => c.Program.EndsWith("-restore", StringComparison.Ordinal));
         Assert.Equal(2, fake.Calls.Count(c => c.Program.EndsWith("-save", StringComparison.Ordinal) && c.Arguments.Length == 2));
@@ -84,9 +84,9 @@ public sealed class MasqueradeRulesTests : IDisposable
     [Fact]
     public void Changed_excludes_miss_the_marker_and_rewrite_the_chain_without_a_second_jump()
     {
-        Rules().Ensure(Network, DualStack, Excludes);
+        Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
 
-        Rules().Ensure(Network, DualStack, [IPNetwork.Parse("fd00:10:97::/112")]);
+        Rules().Ensure(MasqueradePlan.For(Network, DualStack, [IPNetwork.Parse("fd00:10:97::/112")]));
 
         Dictionary<string, List<string>> v6 = fake.Nat("ip6tables-nft");
         Assert.Equal([Jump], v6["POSTROUTING"]);
@@ -102,7 +102,7 @@ public sealed class MasqueradeRulesTests : IDisposable
         v6[Chain] = ["-s fd00:10:244::/64 -j MASQUERADE"];
         v6["POSTROUTING"].AddRange([Jump, "-j ACCEPT", Jump, "-s fd00::/8 -j " + Chain]);
 
-        Rules().Ensure(Network, DualStack, Excludes);
+        Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
 
         Assert.Equal(["-j ACCEPT", Jump], v6["POSTROUTING"]);
         Assert.Equal(5, v6[Chain].Count);
@@ -111,11 +111,11 @@ public sealed class MasqueradeRulesTests : IDisposable
     [Fact]
     public void Ensure_leaves_the_chain_alone_when_only_the_jump_is_missing()
     {
-        Rules().Ensure(Network, DualStack, Excludes);
+        Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
         fake.Nat("ip6tables-nft")["POSTROUTING"].Clear();
         fake.Calls.Clear();
 
-        Rules().Ensure(Network, DualStack, Excludes, force: true);
+        Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes), force: true);
 
         string script = fake.Calls.Single(c => c.Program == "ip6tables-nft-restore").Input!;
         Assert.Equal("*nat\n-A POSTROUTING " + Jump + "\nCOMMIT\n", script);
@@ -124,7 +124,7 @@ public sealed class MasqueradeRulesTests : IDisposable
     [Fact]
     public void IPv6_only_network_touches_only_ip6tables()
     {
-        Rules().Ensure(Network, [IPNetwork.Parse("fd00:10:244::/64")], [IPNetwork.Parse("10.96.0.0/12")]);
+        Rules().Ensure(MasqueradePlan.For(Network, [IPNetwork.Parse("fd00:10:244::/64")], [IPNetwork.Parse("10.96.0.0/12")]));
 
         Assert.DoesNotContain(fake.Calls, c => c.Program.StartsWith("iptables-", StringComparison.Ordinal) && c.Arguments.Length > 0);
         Assert.False(fake.Nat("iptables-nft").ContainsKey(Chain));
@@ -136,7 +136,7 @@ public sealed class MasqueradeRulesTests : IDisposable
     {
         fake.MissingNatTable.Add("ip6tables-nft");
 
-        NatTableUnavailableException e = Assert.Throws<NatTableUnavailableException>(() => Rules().Ensure(Network, DualStack, Excludes));
+        NatTableUnavailableException e = Assert.Throws<NatTableUnavailableException>(() => Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes)));
 
         Assert.Equal(AddressFamily.InterNetworkV6, e.Family);
         Assert.Equal("ip6table_nat", e.KernelModule);
@@ -151,7 +151,7 @@ public sealed class MasqueradeRulesTests : IDisposable
     {
         fake.FailRestoreWith = "iptables-restore: line 3 failed\n";
 
-        IptablesException e = Assert.Throws<IptablesException>(() => Rules().Ensure(Network, DualStack, Excludes));
+        IptablesException e = Assert.Throws<IptablesException>(() => Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes)));
 
         Assert.IsNotType<NatTableUnavailableException>(e);
         Assert.Equal(2, e.ExitCode);
@@ -162,7 +162,7 @@ public sealed class MasqueradeRulesTests : IDisposable
     [Fact]
     public void Remove_deletes_jumps_chains_and_the_marker()
     {
-        Rules().Ensure(Network, DualStack, Excludes);
+        Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
         fake.Nat("ip6tables-nft")["POSTROUTING"].Add("-j ACCEPT");
 
         Rules().Remove(Network);
@@ -185,24 +185,24 @@ public sealed class MasqueradeRulesTests : IDisposable
     [Fact]
     public void Check_is_empty_when_all_is_in_place_and_changes_nothing()
     {
-        Rules().Ensure(Network, DualStack, Excludes);
+        Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
         fake.Calls.Clear();
 
-        Assert.Empty(Rules().Check(Network, DualStack, Excludes));
+        Assert.Empty(Rules().Check(MasqueradePlan.For(Network, DualStack, Excludes)));
         Assert.DoesNotContain(fake.Calls, c => c.Program.EndsWith("-restore", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Check_reports_missing_and_unexpected_rules_and_jumps()
     {
-        Rules().Ensure(Network, DualStack, Excludes);
+        Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
         Dictionary<string, List<string>> v6 = fake.Nat("ip6tables-nft");
         v6[Chain].Remove("-d fe80::/10 -j RETURN");
         v6[Chain].Add("-j ACCEPT");
         v6["POSTROUTING"].Add(Jump);
         fake.Nat("iptables-nft")["POSTROUTING"].Clear();
 
-        IReadOnlyList<string> problems = Rules().Check(Network, DualStack, Excludes);
+        IReadOnlyList<string> problems = Rules().Check(MasqueradePlan.For(Network, DualStack, Excludes));
 
         Assert.Equal(
             [
@@ -217,23 +217,23 @@ public sealed class MasqueradeRulesTests : IDisposable
     [Fact]
     public void Check_reports_a_missing_chain_reordered_rules_and_an_unavailable_table()
     {
-        Rules().Ensure(Network, DualStack, Excludes);
+        Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
         fake.Nat("ip6tables-nft")[Chain].Reverse();
         fake.Nat("iptables-nft").Remove(Chain);
 
-        IReadOnlyList<string> problems = Rules().Check(Network, DualStack, Excludes);
+        IReadOnlyList<string> problems = Rules().Check(MasqueradePlan.For(Network, DualStack, Excludes));
         Assert.Equal(
             ["ip6tables nat: rules of chain " + Chain + " are out of order", "iptables nat: chain " + Chain + " of network podnet is missing"],
             problems);
 
         fake.MissingNatTable.Add("ip6tables-nft");
-        Assert.Contains("ip6table_nat", Rules().Check(Network, DualStack, Excludes)[0], StringComparison.Ordinal);
+        Assert.Contains("ip6table_nat", Rules().Check(MasqueradePlan.For(Network, DualStack, Excludes))[0], StringComparison.Ordinal);
     }
 
     [Fact]
     public void Invalid_network_name_is_rejected()
     {
-        Assert.Throws<ArgumentException>(() => Rules().Ensure("bad name\"", DualStack, Excludes));
+        Assert.Throws<ArgumentException>(() => Rules().Ensure(MasqueradePlan.For("bad name\"", DualStack, Excludes)));
         Assert.Empty(fake.Calls);
     }
 
@@ -242,36 +242,36 @@ public sealed class MasqueradeRulesTests : IDisposable
     {
         fake.FullSaveOutput["iptables-legacy-save"] = "*filter\n-A INPUT -j ACCEPT\n-A FORWARD -j ACCEPT\nCOMMIT\n";
         fake.FullSaveOutput["ip6tables-nft-save"] = "*filter\n-A INPUT -j ACCEPT\nCOMMIT\n";
-        MasqueradeRules rules = Rules();
+        IptablesMasqueradeBackend rules = Rules();
 
-        Assert.Equal(IptablesBackend.Legacy, rules.Backend);
-        rules.Ensure(Network, DualStack, Excludes);
+        Assert.Equal(IptablesVariant.Legacy, rules.Variant);
+        rules.Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
         Assert.True(fake.Nat("ip6tables-legacy").ContainsKey(Chain));
         Assert.False(fake.Nat("ip6tables-nft").ContainsKey(Chain));
     }
 
     [Theory]
-    [InlineData("iptables v1.8.9 (nf_tables)", IptablesBackend.Nft)]
-    [InlineData("iptables v1.8.9 (legacy)", IptablesBackend.Legacy)]
-    [InlineData("iptables v1.6.1", IptablesBackend.Legacy)]
-    public void Without_rules_anywhere_the_iptables_alternative_decides(string version, IptablesBackend expected)
+    [InlineData("iptables v1.8.9 (nf_tables)", IptablesVariant.Nft)]
+    [InlineData("iptables v1.8.9 (legacy)", IptablesVariant.Legacy)]
+    [InlineData("iptables v1.6.1", IptablesVariant.Legacy)]
+    public void Without_rules_anywhere_the_iptables_alternative_decides(string version, IptablesVariant expected)
     {
         fake.IptablesVersion = version;
-        Assert.Equal(expected, Rules().Backend);
+        Assert.Equal(expected, Rules().Variant);
     }
 
     [Fact]
     public void Backend_detection_happens_once_per_instance()
     {
-        MasqueradeRules rules = Rules();
-        _ = rules.Backend;
+        IptablesMasqueradeBackend rules = Rules();
+        _ = rules.Variant;
         int calls = fake.Calls.Count;
 
-        _ = rules.Backend;
-        rules.Ensure(Network, DualStack, Excludes);
+        _ = rules.Variant;
+        rules.Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
 
         Assert.Equal(calls + 4, fake.Calls.Count);
     }
 
-    private MasqueradeRules Rules() => new(fake, markerDirectory, () => inode);
+    private IptablesMasqueradeBackend Rules() => new(fake, markerDirectory, () => inode);
 }
