@@ -122,8 +122,9 @@ internal sealed partial class KubernetesClusterSource(
             case NodeWatchEvent.Deleted:
                 _nodes.Remove(name);
                 break;
+            case NodeWatchEvent.Bookmark:
             default:
-                // BOOKMARK: only the resourceVersion moves on.
+                // A bookmark (or a type added later): only the resourceVersion moves on.
                 break;
         }
 
@@ -152,22 +153,4 @@ internal sealed partial class KubernetesClusterSource(
             LogStateChanged(_nodes.Count, self.PodCidrs);
         }
     }
-
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Listed {Count} nodes at resourceVersion {ResourceVersion}")]
-    private partial void LogListed(int count, string resourceVersion);
-
-    [LoggerMessage(EventId = 101, Level = LogLevel.Debug, Message = "Node {Type} {Name}")]
-    private partial void LogEvent(string type, string name);
-
-    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "resourceVersion {ResourceVersion} is gone (410); listing again")]
-    private partial void LogGone(string resourceVersion);
-
-    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Node watch failed; retrying in {DelaySeconds:F1} s")]
-    private partial void LogWatchFailed(Exception exception, double delaySeconds);
-
-    [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message = "Node {NodeName} not found or has no spec.podCIDRs yet; waiting")]
-    private partial void LogWaitingForPodCidrs(string nodeName);
-
-    [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "Cluster changed: {Count} nodes, local pools {Pools}")]
-    private partial void LogStateChanged(int count, IReadOnlyList<System.Net.IPNetwork> pools);
 }

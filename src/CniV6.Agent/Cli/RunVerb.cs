@@ -1,0 +1,81 @@
+using System.CommandLine;
+using CniV6.Agent.Cluster;
+using CniV6.Agent.Configuration;
+using CniV6.Agent.Dataplane;
+using CniV6.Agent.Health;
+using CniV6.Agent.Kubernetes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace CniV6.Agent.Cli;
+
+/// <summary><c>cniv6-agent run</c> (also the default): the node agent, until SIGTERM.</summary>
+internal static class RunVerb
+{
+    public static Command Create(VerbContext context)
+    {
+        var command = new Command("run", "Run the node agent (the default): learn pools and peers, keep the plugin, conflist, routes and NAT in place.");
+        command.SetAction((parsed, cancellation) => context.Run(context.Invocation(parsed), cancellation));
+        return command;
+    }
+
+    /// <summary>Exit 2 with one line on stderr when the configuration is unusable; 0 after a graceful stop.</summary>
+    public static async Task<int> RunAsync(AgentInvocation invocation, CancellationToken cancellationToken)
+    {
+        // The empty builder leaves out appsettings.json and unprefixed environment variables; the agent's
+        // configuration layers are exactly those of AgentConfiguration.
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "cniv6-agent" });
+        AgentOptions options;
+        INodeApi? nodeApi = null;
+        try
+        {
+            invocation.Configure(builder.Configuration);
+            options = AgentOptionsReader.Read(builder.Configuration, Path.Combine(AppContext.BaseDirectory, PluginInstaller.PluginFileName));
+            if (options.Source == ClusterSourceKind.Kubernetes)
+            {
+                nodeApi = KubernetesNodeApi.Create(options.Kubeconfig);
+            }
+        }
+        catch (Exception e) when (e is AgentConfigurationException or k8s.Exceptions.KubeConfigException or IOException or InvalidDataException)
+        {
+            await invocation.Error.WriteLineAsync($"cniv6-agent: {e.Message}").ConfigureAwait(false);
+            return AgentCommandLine.UsageError;
+        }
+
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            console.UseUtcTimestamp = true;
+        });
+
+        // Type=notify readiness/stopping and journald-friendly log lines when run by systemd; no-op otherwise.
+        builder.Services.AddSystemd();
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ClusterStateStore>();
+        services.AddSingleton<AgentHealth>();
+        services.AddSingleton<AgentMetrics>();
+        // Health first: it answers (not ready) while the reconciler's start-up waits for the first sync.
+        services.AddHostedService<HealthServer>();
+        if (nodeApi is not null)
+        {
+            services.AddSingleton(nodeApi);
+            services.AddHostedService<KubernetesClusterSource>();
+        }
+        else
+        {
+            services.AddHostedService<StaticClusterSource>();
+        }
+
+        services.AddLinuxDataplane().AddDataplane(options);
+
+        using var host = builder.Build();
+        await host.RunAsync(cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+}
