@@ -27,7 +27,7 @@ internal static class RunVerb
         // configuration layers are exactly those of AgentConfiguration.
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "cniv6-agent" });
         AgentOptions options;
-        INodeApi? nodeApi = null;
+        KubernetesNodeApi? nodeApi = null;
         try
         {
             invocation.Configure(builder.Configuration);
@@ -64,8 +64,12 @@ internal static class RunVerb
         services.AddHostedService<HealthServer>();
         if (nodeApi is not null)
         {
+            services.AddSingleton<INodeApi>(nodeApi);
             services.AddSingleton(nodeApi);
             services.AddHostedService<KubernetesClusterSource>();
+            services.AddSingleton<KubernetesEventRecorder>();
+            services.AddSingleton<IClusterEvents>(provider => provider.GetRequiredService<KubernetesEventRecorder>());
+            services.AddHostedService(provider => provider.GetRequiredService<KubernetesEventRecorder>());
         }
         else
         {

@@ -21,9 +21,19 @@ internal sealed record ClusterState(string LocalNodeName, IReadOnlyList<IPNetwor
 
     public bool UsesIPv4 => LocalPools.Any(p => p.BaseAddress.AddressFamily == AddressFamily.InterNetwork);
 
-    /// <summary>Every pod CIDR of every node plus configured extras: traffic to these is pod-to-pod and keeps its source.</summary>
+    /// <summary>
+    /// The cluster's pod CIDRs as configured (or learned from the cluster's own configuration), never from what a
+    /// node claims: every peer pod CIDR must lie inside one of them. Empty when unknown.
+    /// </summary>
+    public IReadOnlyList<IPNetwork> ClusterCidrs { get; init; } = [];
+
+    /// <summary>
+    /// Where traffic is pod-to-pod and keeps its source: the cluster CIDRs when known (so a peer cannot widen the
+    /// exclusions and the list does not grow with the node count), else the pod CIDRs of the nodes that passed
+    /// the peer checks; plus this node's pools and configured extras.
+    /// </summary>
     public IReadOnlyList<IPNetwork> ClusterPodCidrs =>
-        Nodes.SelectMany(n => n.PodCidrs).Concat(LocalPools).Concat(ExtraMasqueradeExcludes)
+        (ClusterCidrs.Count > 0 ? ClusterCidrs : Nodes.SelectMany(n => n.PodCidrs)).Concat(LocalPools).Concat(ExtraMasqueradeExcludes)
              .Distinct()
              .OrderBy(c => c.BaseAddress.AddressFamily == AddressFamily.InterNetworkV6 ? 0 : 1)
              .ThenBy(c => c.ToString(), StringComparer.Ordinal)
@@ -34,7 +44,8 @@ internal sealed record ClusterState(string LocalNodeName, IReadOnlyList<IPNetwor
         && LocalNodeName == other.LocalNodeName
         && LocalPools.SequenceEqual(other.LocalPools)
         && Nodes.SequenceEqual(other.Nodes)
-        && ExtraMasqueradeExcludes.SequenceEqual(other.ExtraMasqueradeExcludes);
+        && ExtraMasqueradeExcludes.SequenceEqual(other.ExtraMasqueradeExcludes)
+        && ClusterCidrs.SequenceEqual(other.ClusterCidrs);
 
     public override int GetHashCode() => HashCode.Combine(LocalNodeName, LocalPools.Count, Nodes.Count);
 }

@@ -13,7 +13,7 @@ internal sealed class StaticClusterSource(AgentOptions options, ClusterStateStor
         var self = new ClusterNode(options.NodeName, [], options.StaticPools);
         var nodes = options.StaticPeers.Where(p => p.Name != options.NodeName).Append(self).ToArray();
         metrics.NodesKnown(nodes.Length);
-        store.Publish(ClusterState.Create(options.NodeName, options.StaticPools, nodes, options.ExtraMasqueradeExcludes), time);
+        store.Publish(ClusterState.Create(options.NodeName, options.StaticPools, nodes, options.ExtraMasqueradeExcludes) with { ClusterCidrs = options.ClusterPodCidrs }, time);
         return Task.CompletedTask;
     }
 }

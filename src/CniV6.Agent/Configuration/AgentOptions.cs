@@ -41,6 +41,13 @@ internal sealed record AgentOptions
 
     public IReadOnlyList<IPNetwork> ExtraMasqueradeExcludes { get; init; } = [];
 
+    /// <summary>
+    /// The cluster's pod CIDRs (kube-controller-manager's <c>--cluster-cidr</c>, kubeadm's <c>podSubnet</c>): every
+    /// peer pod CIDR must lie inside one of them, and pod traffic to them keeps its source. Empty: peers are held to
+    /// this node's own pool size instead, and the exclusions are the accepted peers' CIDRs.
+    /// </summary>
+    public IReadOnlyList<IPNetwork> ClusterPodCidrs { get; init; } = [];
+
     public IPAddress HealthAddress { get; init; } = IPAddress.Loopback;
 
     /// <summary>Port of /healthz, /readyz and /metrics; 0 disables the endpoint.</summary>

@@ -38,10 +38,11 @@ internal static class AgentOptionsReader
             IpamDataDir = configuration["Cni:IpamDataDir"] ?? "/var/lib/cni/cniv6",
             RoutingMode = ParseRoutingMode(configuration["Routing:Mode"]),
             ExtraMasqueradeExcludes = ParseNetworks(configuration.GetSection("Cni:MasqueradeExclude")),
+            ClusterPodCidrs = ParsePodRanges(configuration.GetSection("Cluster:PodCidrs")),
             HealthAddress = ParseAddress(configuration["Health:Address"] ?? "127.0.0.1", "Health:Address"),
             HealthPort = ParseOptionalInt(configuration, "Health:Port", 0, 65535) ?? 9646,
             ResyncInterval = TimeSpan.FromSeconds(ParseOptionalInt(configuration, "ResyncSeconds", 1, 86400) ?? 60),
-            StaticPools = ParseNetworks(configuration.GetSection("Static:Pools")),
+            StaticPools = ParsePodRanges(configuration.GetSection("Static:Pools")),
             StaticPeers = ParsePeers(configuration.GetSection("Static:Peers")),
         };
 
@@ -114,6 +115,21 @@ internal static class AgentOptionsReader
             ? single.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : section.GetChildren().Select(c => c.Value ?? "").ToArray();
         return values.Select(v => ParseNetwork(v, section.Path)).ToArray();
+    }
+
+    /// <summary>Pod ranges (pools, cluster CIDRs): refused by the plugin's own rule when the plugin would refuse them.</summary>
+    private static IReadOnlyList<IPNetwork> ParsePodRanges(IConfigurationSection section)
+    {
+        var networks = ParseNetworks(section);
+        foreach (var network in networks)
+        {
+            if (CniV6.Core.Config.IpamConfigParser.UnusableReason(network) is { } reason)
+            {
+                throw new AgentConfigurationException($"{section.Path}: {reason}");
+            }
+        }
+
+        return networks;
     }
 
     private static IPNetwork ParseNetwork(string value, string key)

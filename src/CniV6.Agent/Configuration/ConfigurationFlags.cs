@@ -16,6 +16,7 @@ internal static class ConfigurationFlags
         ("--source", "Source", "Where pools and peers come from: kubernetes (default) or static"),
         ("--kubeconfig", "Kubeconfig", "kubeconfig file (default: in-cluster service account)"),
         ("--routing-mode", "Routing:Mode", $"How pods reach other nodes' pods: {string.Join(", ", RoutingModes.Names)} (default {RoutingModes.Default})"),
+        ("--cluster-cidr", "Cluster:PodCidrs", "The cluster's pod CIDRs, comma-separated (kube-controller-manager's --cluster-cidr); peers' pod CIDRs must lie inside"),
         ("--cni-conf-dir", "Cni:ConfDir", "Where the conflist is written (default /etc/cni/net.d)"),
         ("--cni-bin-dir", "Cni:BinDir", "Where the cniv6 plugin is installed (default /opt/cni/bin)"),
         ("--plugin-source", "Cni:PluginSource", "The plugin binary to install (default: cniv6 next to the agent)"),

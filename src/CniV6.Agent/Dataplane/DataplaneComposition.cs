@@ -1,3 +1,4 @@
+using CniV6.Agent.Cluster;
 using CniV6.Agent.Configuration;
 using CniV6.Agent.Dataplane.Controllers;
 using CniV6.Agent.Dataplane.Linux;
@@ -43,6 +44,8 @@ internal static class DataplaneComposition
             provider.GetRequiredService<ILogger<PodRoutingController>>()));
         services.AddSingleton<IDataplaneController, MasqueradeController>();
 
+        services.TryAddSingleton<IClusterEvents, NoClusterEvents>();
+        services.AddSingleton<PeerScreen>();
         services.AddHostedService<DataplaneReconciler>();
         return services;
     }

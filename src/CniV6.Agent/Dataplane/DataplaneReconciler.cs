@@ -16,6 +16,7 @@ internal sealed partial class DataplaneReconciler(
     AgentOptions options,
     IEnumerable<IDataplaneController> controllers,
     ILocalPrefixReader localPrefixes,
+    PeerScreen peers,
     ClusterStateStore store,
     AgentHealth health,
     AgentMetrics metrics,
@@ -101,7 +102,11 @@ internal sealed partial class DataplaneReconciler(
         var started = time.GetTimestamp();
         var changeSeen = store.LastChange;
 
-        var sync = new SyncContext(state, Run("links", localPrefixes.ListLocalPrefixes), full);
+        var links = Run("links", localPrefixes.ListLocalPrefixes);
+
+        // Peers' claims are checked before any controller sees them: what is refused never becomes a route, a
+        // masquerade exclusion or a conflist entry, and one bad peer does not fail the sync for the others.
+        var sync = new SyncContext(peers.Screen(state, links), links, full);
         foreach (var controller in _controllers)
         {
             Run(controller.Name, () => controller.Reconcile(sync));

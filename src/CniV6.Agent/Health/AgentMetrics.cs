@@ -20,6 +20,10 @@ internal sealed class AgentMetrics
     private long _nodes;
     private long _routes;
     private long _ready;
+    private long _peerClaimsRefused;
+    private long _peerClaimsRefusedNow;
+    private long _routeFailures;
+    private long _routesNotOwned;
     private double _lastSyncSeconds;
     private double _lastSyncUnixSeconds;
     private double _lastChangeToSyncSeconds;
@@ -54,6 +58,17 @@ internal sealed class AgentMetrics
 
     public void NodesKnown(int count) => Interlocked.Exchange(ref _nodes, count);
 
+    /// <summary>A peer's address or pod CIDR newly refused (counted once while it lasts).</summary>
+    public void PeerClaimRefused() => Interlocked.Increment(ref _peerClaimsRefused);
+
+    public void PeerClaimsRefusedNow(int count) => Interlocked.Exchange(ref _peerClaimsRefusedNow, count);
+
+    /// <summary>One route change the kernel refused; the others in the same sync went ahead.</summary>
+    public void RouteFailed() => Interlocked.Increment(ref _routeFailures);
+
+    /// <summary>A desired route whose destination already has a route that is not the agent's; left alone.</summary>
+    public void RouteNotOwned() => Interlocked.Increment(ref _routesNotOwned);
+
     public void SetReady(bool ready) => Interlocked.Exchange(ref _ready, ready ? 1 : 0);
 
     public string Render()
@@ -67,6 +82,10 @@ internal sealed class AgentMetrics
         Counter(text, "cniv6_agent_watch_events_total", "Node watch events received.", Interlocked.Read(ref _watchEvents));
         Counter(text, "cniv6_agent_watch_restarts_total", "Node watches that failed and were restarted after back-off.", Interlocked.Read(ref _watchRestarts));
         Counter(text, "cniv6_agent_relists_total", "Full Node lists (start-up and after 410 Gone).", Interlocked.Read(ref _relists));
+        Counter(text, "cniv6_agent_peer_claims_refused_total", "Peer addresses and pod CIDRs refused (default routes, overlaps, outside the cluster CIDRs).", Interlocked.Read(ref _peerClaimsRefused));
+        Gauge(text, "cniv6_agent_peer_claims_refused", "Peer addresses and pod CIDRs refused now.", Interlocked.Read(ref _peerClaimsRefusedNow));
+        Counter(text, "cniv6_agent_route_failures_total", "Route changes the kernel refused (the sync went on with the others).", Interlocked.Read(ref _routeFailures));
+        Counter(text, "cniv6_agent_routes_not_owned_total", "Desired routes skipped because another owner's route has that destination.", Interlocked.Read(ref _routesNotOwned));
         Gauge(text, "cniv6_agent_nodes", "Nodes known.", Interlocked.Read(ref _nodes));
         Gauge(text, "cniv6_agent_routes", "Node routes installed by cniv6.", Interlocked.Read(ref _routes));
         Gauge(text, "cniv6_agent_ready", "1 after the first successful sync.", Interlocked.Read(ref _ready));

@@ -148,7 +148,7 @@ internal sealed partial class KubernetesClusterSource(
         }
 
         _waitingLogged = false;
-        if (store.Publish(ClusterState.Create(options.NodeName, self.PodCidrs, _nodes.Values, options.ExtraMasqueradeExcludes), time))
+        if (store.Publish(ClusterState.Create(options.NodeName, self.PodCidrs, _nodes.Values, options.ExtraMasqueradeExcludes) with { ClusterCidrs = options.ClusterPodCidrs }, time))
         {
             LogStateChanged(_nodes.Count, self.PodCidrs);
         }

@@ -98,9 +98,18 @@ internal sealed class KubernetesNodeApi(k8s.Kubernetes client) : INodeApi, IDisp
         }
     }
 
-    private async Task<HttpResponseMessage> SendAsync(string relativeUri, CancellationToken cancellationToken)
+    /// <summary>POSTs a JSON object (an Event) through the same connection, credentials and error handling.</summary>
+    public async Task PostAsync(string relativeUri, byte[] json, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(client.BaseUri, relativeUri));
+        using var content = new ByteArrayContent(json);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await SendAsync(relativeUri, cancellationToken, HttpMethod.Post, content).ConfigureAwait(false);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(string relativeUri, CancellationToken cancellationToken,
+                                                      HttpMethod? method = null, HttpContent? content = null)
+    {
+        using var request = new HttpRequestMessage(method ?? HttpMethod.Get, new Uri(client.BaseUri, relativeUri)) { Content = content };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("cniv6-agent", "1"));
         if (client.Credentials is { } credentials)
@@ -114,7 +123,7 @@ internal sealed class KubernetesNodeApi(k8s.Kubernetes client) : INodeApi, IDisp
             using (response)
             {
                 var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                throw new KubernetesApiException(response.StatusCode, $"GET {relativeUri}: {(int)response.StatusCode} {Truncate(body)}");
+                throw new KubernetesApiException(response.StatusCode, $"{request.Method} {relativeUri}: {(int)response.StatusCode} {Truncate(body)}");
             }
         }
 

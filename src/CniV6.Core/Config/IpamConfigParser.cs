@@ -98,18 +98,28 @@ public static class IpamConfigParser
 
     private static void CheckUsable(IPNetwork pool, string path, JsonFieldReader reader)
     {
+        if (UnusableReason(pool) is { } reason)
+        {
+            throw reader.Error(path, reason);
+        }
+    }
+
+    /// <summary>
+    /// Why <paramref name="pool"/> cannot hold pods (too small, too wide, or in a reserved range), or null when it
+    /// can. The one rule for pod ranges: the agent applies it to the pools and pod CIDRs it is told about, so what
+    /// the plugin would refuse is refused there too.
+    /// </summary>
+    public static string? UnusableReason(IPNetwork pool)
+    {
         var isV6 = pool.BaseAddress.AddressFamily == AddressFamily.InterNetworkV6;
         var maximum = isV6 ? MaxIPv6PrefixLength : MaxIPv4PrefixLength;
         if (pool.PrefixLength > maximum)
         {
-            throw reader.Error(path, $"{pool} is too small: the prefix length must be at most /{maximum} to leave a usable address");
+            return $"{pool} is too small: the prefix length must be at most /{maximum} to leave a usable address";
         }
 
         var reason = isV6 ? ReservedIPv6Reason(pool) : ReservedIPv4Reason(pool);
-        if (reason is not null)
-        {
-            throw reader.Error(path, $"{pool} cannot be a pod pool: {reason}");
-        }
+        return reason is null ? null : $"{pool} cannot be a pod pool: {reason}";
     }
 
     private static string? ReservedIPv6Reason(IPNetwork pool)

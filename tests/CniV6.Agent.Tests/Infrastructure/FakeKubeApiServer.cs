@@ -18,6 +18,7 @@ internal sealed class FakeKubeApiServer : IDisposable
     private readonly Dictionary<string, FakeNode> _nodes = new(StringComparer.Ordinal);
     private readonly List<(long ResourceVersion, string Line)> _history = [];
     private readonly List<Channel<string>> _watchers = [];
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _events = new();
     private readonly HttpListener _listener = new();
     private readonly CancellationTokenSource _stopping = new();
     private CancellationTokenSource _dropWatches = new();
@@ -45,6 +46,9 @@ internal sealed class FakeKubeApiServer : IDisposable
     public int FaultedRequests => Volatile.Read(ref _faultedRequests);
 
     public ApiFault Fault => _fault;
+
+    /// <summary>Bodies of the core/v1 Events POSTed to any namespace, in arrival order.</summary>
+    public IReadOnlyList<string> Events => [.. _events];
 
     /// <summary>
     /// Makes every following request fail as <paramref name="fault"/> says (<see cref="ApiFault.None"/> heals), and
@@ -189,7 +193,14 @@ internal sealed class FakeKubeApiServer : IDisposable
 
             var path = context.Request.Url!.AbsolutePath;
             var query = context.Request.QueryString;
-            if (path == "/api/v1/nodes" && query["watch"] is "true" or "1")
+            if (context.Request.HttpMethod == "POST" && path.StartsWith("/api/v1/namespaces/", StringComparison.Ordinal) && path.EndsWith("/events", StringComparison.Ordinal))
+            {
+                using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+                var body = await reader.ReadToEndAsync().ConfigureAwait(false);
+                _events.Enqueue(body);
+                await WriteAsync(response, 201, body).ConfigureAwait(false);
+            }
+            else if (path == "/api/v1/nodes" && query["watch"] is "true" or "1")
             {
                 Interlocked.Increment(ref _watchRequests);
                 var timeout = int.TryParse(query["timeoutSeconds"], out var seconds) ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromMinutes(30);

@@ -50,7 +50,32 @@ internal sealed class FakeRouteTable : INodeRouteTable, ILocalPrefixReader
         LocalPrefix.Of(2, IPAddress.Parse("10.99.0.11"), 24, 1450),
     ];
 
+    /// <summary>Routes someone else owns (static routes, the default route): never listed as owned.</summary>
+    public List<NodeRoute> Foreign { get; } = [];
+
+    /// <summary>Destinations whose route the kernel refuses (as it refuses a gateway that is a local address).</summary>
+    public HashSet<IPNetwork> Refuse { get; } = [];
+
+    public int Added { get; private set; }
+
     public IReadOnlyList<NodeRoute> ListOwnedRoutes() => Installed.ToArray();
+
+    public bool TryAdd(NodeRoute route)
+    {
+        if (Refuse.Contains(route.Destination))
+        {
+            throw new InvalidOperationException($"RTM_NEWROUTE {route}: Invalid argument");
+        }
+
+        if (Foreign.Any(r => r.Destination == route.Destination) || Installed.Any(r => r.Destination == route.Destination))
+        {
+            return false;
+        }
+
+        Installed.Add(route);
+        Added++;
+        return true;
+    }
 
     public void Replace(NodeRoute route)
     {

@@ -56,11 +56,11 @@ public sealed class DataplaneReconcilerTests : IDisposable
     public void A_restarted_agent_changes_nothing_that_is_already_right()
     {
         Reconciler().Sync(TestStates.Cluster(1, 1, 2, 3));
-        var replacedBefore = _routes.Replaced;
+        var changedBefore = (_routes.Replaced, _routes.Added);
 
         Reconciler().Sync(TestStates.Cluster(1, 1, 2, 3));
 
-        Assert.Equal(replacedBefore, _routes.Replaced);
+        Assert.Equal(changedBefore, (_routes.Replaced, _routes.Added));
         Assert.Equal(0, _routes.Deleted);
     }
 
@@ -109,7 +109,7 @@ public sealed class DataplaneReconcilerTests : IDisposable
     {
         var options = new AgentOptions { NodeName = "n1", CniConfDir = Path.Combine(_dir, "net.d") };
         using var reconciler = new DataplaneReconciler(
-            options, Reconciler(options).Controllers, _routes, _store, _health, _metrics, TimeProvider.System, NullLogger<DataplaneReconciler>.Instance)
+            options, Reconciler(options).Controllers, _routes, new PeerScreen(_metrics, new NoClusterEvents(), NullLogger<PeerScreen>.Instance), _store, _health, _metrics, TimeProvider.System, NullLogger<DataplaneReconciler>.Instance)
         {
             StartupWait = TimeSpan.FromMilliseconds(200),
         };

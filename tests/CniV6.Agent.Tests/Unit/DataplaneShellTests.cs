@@ -17,7 +17,8 @@ public sealed class DataplaneShellTests : IDisposable
 
     private DataplaneReconciler Shell(TimeSpan? resync = null, params IDataplaneController[] controllers) => new(
         new AgentOptions { NodeName = "n1", ResyncInterval = resync ?? TimeSpan.FromMinutes(5) },
-        controllers, new FakeRouteTable(), _store, _health, _metrics, TimeProvider.System, NullLogger<DataplaneReconciler>.Instance)
+        controllers, new FakeRouteTable(), new PeerScreen(_metrics, new NoClusterEvents(), NullLogger<PeerScreen>.Instance), _store, _health, _metrics,
+        TimeProvider.System, NullLogger<DataplaneReconciler>.Instance)
     {
         StartupWait = TimeSpan.FromSeconds(10),
     };

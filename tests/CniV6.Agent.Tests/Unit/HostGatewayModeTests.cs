@@ -40,7 +40,7 @@ public sealed class HostGatewayModeTests
 
         Assert.Empty(_routes.Installed);
         Assert.Equal(4, _routes.Deleted);
-        Assert.Equal(4, _routes.Replaced);
+        Assert.Equal(4, _routes.Added);
         Assert.Contains("cniv6_agent_routes 0\n", _metrics.Render(), StringComparison.Ordinal);
     }
 

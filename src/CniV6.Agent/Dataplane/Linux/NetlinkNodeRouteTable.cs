@@ -10,6 +10,8 @@ namespace CniV6.Agent.Dataplane.Linux;
 /// </summary>
 internal sealed class NetlinkNodeRouteTable : INodeRouteTable
 {
+    private const int EEXIST = 17;
+
     private static readonly AddressFamily[] Families = [AddressFamily.InterNetworkV6, AddressFamily.InterNetwork];
 
     public IReadOnlyList<NodeRoute> ListOwnedRoutes()
@@ -28,6 +30,20 @@ internal sealed class NetlinkNodeRouteTable : INodeRouteTable
         }
 
         return owned;
+    }
+
+    public bool TryAdd(NodeRoute route)
+    {
+        using var netlink = RtNetlink.Open();
+        try
+        {
+            netlink.AddRoute(ToRouteInfo(route));
+            return true;
+        }
+        catch (NetlinkException e) when (e.Errno == EEXIST)
+        {
+            return false;
+        }
     }
 
     public void Replace(NodeRoute route)

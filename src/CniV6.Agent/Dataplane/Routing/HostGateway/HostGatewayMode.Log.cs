@@ -12,4 +12,7 @@ internal sealed partial class HostGatewayMode
 
     [LoggerMessage(EventId = 205, Level = LogLevel.Warning, Message = "No route for {Reason}")]
     private partial void LogUnroutable(string reason);
+
+    [LoggerMessage(EventId = 710, Level = LogLevel.Warning, Message = "Could not {Action} route {Route}; the other routes go ahead")]
+    private partial void LogRouteFailed(Exception exception, string action, NodeRoute route);
 }

@@ -6,7 +6,10 @@ namespace CniV6.Agent.Dataplane.Routing.HostGateway;
 /// <summary>
 /// host-gw: each peer's pod CIDRs are routed via the peer's own address on a segment both nodes are attached to;
 /// no encapsulation, so the pod MTU is the uplink's. Peers on no shared segment are reported, not routed. Owns the
-/// main table's routes with the agent's protocol number and a gateway (<see cref="INodeRouteTable"/>).
+/// main table's routes with the agent's protocol number and a gateway (<see cref="INodeRouteTable"/>) and nothing
+/// else: a destination that is not already ours is only ever created exclusively, so a route someone else put
+/// there (a static route, the default route) is never overwritten, and so never deleted later either.
+/// One route the kernel refuses is logged, counted and skipped; the other peers' routes still go in.
 /// </summary>
 internal sealed partial class HostGatewayMode(INodeRouteTable routeTable, AgentMetrics metrics, ILogger<HostGatewayMode> logger) : IRoutingMode
 {
@@ -22,31 +25,88 @@ internal sealed partial class HostGatewayMode(INodeRouteTable routeTable, AgentM
     {
         var unroutable = new List<string>();
         var desired = DesiredRoutes.Compute(sync.State, sync.LocalPrefixes, unroutable);
+        var owned = routeTable.ListOwnedRoutes();
+        var (changed, deleted, failed) = Apply(RoutePlan.Compute(owned, desired), owned, unroutable);
         foreach (var reason in unroutable.Where(r => !_reportedUnroutable.Contains(r)))
         {
             LogUnroutable(reason);
         }
 
         _reportedUnroutable = [.. unroutable];
-        Apply(RoutePlan.Compute(routeTable.ListOwnedRoutes(), desired), desired.Count);
+        metrics.RoutesChanged(changed, deleted, desired.Count - failed);
     }
 
-    public void Remove() => Apply(RoutePlan.Compute(routeTable.ListOwnedRoutes(), []), 0);
-
-    private void Apply(RoutePlan plan, int total)
+    public void Remove()
     {
+        var owned = routeTable.ListOwnedRoutes();
+        var (changed, deleted, _) = Apply(RoutePlan.Compute(owned, []), owned, []);
+        metrics.RoutesChanged(changed, deleted, 0);
+    }
+
+    /// <summary>Applies the plan route by route: what changed, what was removed, and how many desired routes are missing.</summary>
+    private (int Changed, int Deleted, int Failed) Apply(RoutePlan plan, IReadOnlyList<NodeRoute> owned, List<string> unroutable)
+    {
+        int deleted = 0, changed = 0, failed = 0;
         foreach (var route in plan.ToDelete)
         {
-            routeTable.Delete(route);
-            LogRouteDeleted(route);
+            if (Try(route, "remove", () => routeTable.Delete(route)))
+            {
+                deleted++;
+                LogRouteDeleted(route);
+            }
         }
 
+        var ownedDestinations = owned.Select(r => r.Destination).ToHashSet();
         foreach (var route in plan.ToReplace)
         {
-            routeTable.Replace(route);
-            LogRouteReplaced(route);
+            if (ownedDestinations.Contains(route.Destination))
+            {
+                if (Try(route, "change", () => routeTable.Replace(route)))
+                {
+                    changed++;
+                    LogRouteReplaced(route);
+                }
+                else
+                {
+                    failed++;
+                }
+
+                continue;
+            }
+
+            var added = false;
+            if (!Try(route, "add", () => added = routeTable.TryAdd(route)))
+            {
+                failed++;
+            }
+            else if (!added)
+            {
+                failed++;
+                metrics.RouteNotOwned();
+                unroutable.Add($"{route}: the destination already has a route that is not cniv6's; it is left alone");
+            }
+            else
+            {
+                changed++;
+                LogRouteReplaced(route);
+            }
         }
 
-        metrics.RoutesChanged(plan.ToReplace.Count, plan.ToDelete.Count, total);
+        return (changed, deleted, failed);
+    }
+
+    private bool Try(NodeRoute route, string action, Action change)
+    {
+        try
+        {
+            change();
+            return true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            metrics.RouteFailed();
+            LogRouteFailed(e, action, route);
+            return false;
+        }
     }
 }
