@@ -21,11 +21,20 @@ public static class AtomicFile
         Replace(path, content, mode, temporaryName, PosixFile.Fsync);
 
     /// <summary>Writes <paramref name="content"/> unless <paramref name="path"/> already holds exactly it (as a regular file); true when written.</summary>
-    public static bool WriteIfChanged(string path, ReadOnlySpan<byte> content, UnixFileMode mode)
+    /// <param name="path">The file to replace.</param>
+    /// <param name="content">The whole new content.</param>
+    /// <param name="mode">The new file's mode.</param>
+    /// <param name="directoryMode">When given, missing directories of <paramref name="path"/> are created with exactly this mode.</param>
+    public static bool WriteIfChanged(string path, ReadOnlySpan<byte> content, UnixFileMode mode, UnixFileMode? directoryMode = null)
     {
         if (HasContent(path, content))
         {
             return false;
+        }
+
+        if (directoryMode is { } directory)
+        {
+            PosixDirectory.EnsureTree(Path.GetDirectoryName(Path.GetFullPath(path))!, directory);
         }
 
         Replace(path, content, mode);

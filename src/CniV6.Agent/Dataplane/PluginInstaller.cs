@@ -1,3 +1,5 @@
+using CniV6.Linux;
+
 namespace CniV6.Agent.Dataplane;
 
 /// <summary>Puts the <c>cniv6</c> plugin binary into the host's CNI bin dir, atomically and only when it differs.</summary>
@@ -10,10 +12,18 @@ internal static class PluginInstaller
         UnixFileMode.GroupRead | UnixFileMode.GroupExecute |
         UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
-    /// <summary>True when the binary was (re)installed, false when the installed one is already identical.</summary>
+    /// <summary>
+    /// True when the binary was (re)installed, false when the installed one is already identical. A missing bin dir
+    /// is created 0755; the binary is replaced by rename (a running plugin keeps its old file) and made durable.
+    /// </summary>
     public static bool Install(string sourcePath, string binDir)
     {
-        var content = File.ReadAllBytes(sourcePath);
-        return AtomicFile.WriteIfChanged(Path.Combine(binDir, PluginFileName), content, Executable);
+        byte[] content;
+        using (SafeFd source = PosixFile.OpenRegularFile(sourcePath, PosixOpenFlags.ReadOnly | PosixOpenFlags.FollowSymlinks))
+        {
+            content = PosixFile.ReadToEnd(source, sourcePath);
+        }
+
+        return AtomicFile.WriteIfChanged(Path.Combine(binDir, PluginFileName), content, Executable, Executable);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CniV6.Linux;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -8,24 +9,27 @@ namespace CniV6.Plugin.Logging;
 /// <summary>
 /// Appends one line per event to the configured log file (stdout belongs to the CNI protocol, and the runtime
 /// usually discards stderr). Many plugin processes share the file, so every line is one <c>write</c> on an
-/// O_APPEND descriptor. The file is opened on the first event; if it cannot be opened or written, logging turns
-/// itself off rather than failing the command.
+/// O_APPEND descriptor: the kernel moves each write to the end of the file atomically, so concurrent lines never
+/// overwrite each other (a <see cref="FileStream"/> in append mode seeks once and then writes at its own offset,
+/// which loses lines). The file is opened on the first event, through a symlink never, and only if it is a regular
+/// file (a FIFO would block the plugin); if it cannot be opened or written, logging turns itself off rather than
+/// failing the command.
 /// </summary>
 internal sealed class FileLoggerProvider : ILoggerProvider
 {
     private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode FilePermissions = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    private readonly Lock gate = new();
-    private readonly TimeProvider time;
-    private readonly int processId = Environment.ProcessId;
-    private AppendOnlyFile? file;
-    private bool disabled;
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
+    private readonly int _processId = Environment.ProcessId;
+    private SafeFd? _file;
+    private bool _disabled;
 
     private FileLoggerProvider(LogSettings settings, TimeProvider time)
     {
         Settings = settings;
-        this.time = time;
+        _time = time;
     }
 
     public LogSettings Settings { get; }
@@ -40,37 +44,37 @@ internal sealed class FileLoggerProvider : ILoggerProvider
 
     public void Dispose()
     {
-        lock (gate)
+        lock (_gate)
         {
-            disabled = true;
-            file?.Dispose();
-            file = null;
+            _disabled = true;
+            _file?.Dispose();
+            _file = null;
         }
     }
 
-    internal bool IsEnabled(LogLevel level) => level != LogLevel.None && level >= Settings.MinimumLevel && !disabled;
+    internal bool IsEnabled(LogLevel level) => level != LogLevel.None && level >= Settings.MinimumLevel && !_disabled;
 
     internal void Write(string category, LogLevel level, EventId eventId, string message, Exception? exception)
     {
-        var line = FormatLine(time.GetUtcNow(), processId, level, category, eventId, message, exception);
-        lock (gate)
+        var line = FormatLine(_time.GetUtcNow(), _processId, level, category, eventId, message, exception);
+        lock (_gate)
         {
-            if (disabled)
+            if (_disabled)
             {
                 return;
             }
 
             try
             {
-                file ??= OpenFile(Settings.LogFile);
-                file.Write(line);
+                _file ??= OpenFile(Settings.LogFile);
+                PosixFile.WriteAll(_file, line, Settings.LogFile);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
                 // Logging is a diagnostic aid; a read-only /var/log must not fail pod creation.
-                disabled = true;
-                file?.Dispose();
-                file = null;
+                _disabled = true;
+                _file?.Dispose();
+                _file = null;
             }
         }
     }
@@ -96,15 +100,15 @@ internal sealed class FileLoggerProvider : ILoggerProvider
         return Encoding.UTF8.GetBytes(builder.ToString());
     }
 
-    private static AppendOnlyFile OpenFile(string path)
+    private static SafeFd OpenFile(string path)
     {
         var directory = Path.GetDirectoryName(path);
         if (!string.IsNullOrEmpty(directory))
         {
-            Directory.CreateDirectory(directory, DirectoryMode);
+            PosixDirectory.EnsureTree(directory, DirectoryMode);
         }
 
-        return AppendOnlyFile.Open(path, FilePermissions);
+        return PosixFile.OpenRegularFile(path, PosixOpenFlags.WriteOnly | PosixOpenFlags.Append | PosixOpenFlags.Create, FilePermissions);
     }
 
     private static string LevelName(LogLevel level) => level switch

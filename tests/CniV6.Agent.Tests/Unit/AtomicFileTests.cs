@@ -1,4 +1,5 @@
 using CniV6.Agent.Dataplane;
+using CniV6.Linux;
 
 namespace CniV6.Agent.Tests.Unit;
 
@@ -32,7 +33,7 @@ public sealed class AtomicFileTests : IDisposable
     public void Replaces_by_rename_so_an_open_reader_keeps_the_old_content()
     {
         var path = Path.Combine(_dir, "net.d", "10-cniv6.conflist");
-        AtomicFile.WriteIfChanged(path, "old"u8, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        AtomicFile.WriteIfChanged(path, "old"u8, UnixFileMode.UserRead | UnixFileMode.UserWrite, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         using var reader = File.OpenRead(path);
 
         Assert.True(AtomicFile.WriteIfChanged(path, "new"u8, UnixFileMode.UserRead | UnixFileMode.UserWrite));

@@ -89,6 +89,25 @@ public sealed class FileLoggerProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_fifo_in_place_of_the_log_file_turns_logging_off_without_blocking()
+    {
+        // A FIFO with no reader would block a plain open(O_WRONLY) for ever, and the plugin with it.
+        var fifo = directory.Combine("cniv6.log");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo))
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        using var provider = FileLoggerProvider.Open(new LogSettings(fifo, LogLevel.Information));
+        var logger = provider.CreateLogger("test");
+
+        await Task.Run(() => logger.LogError("lost")).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(logger.IsEnabled(LogLevel.Critical));
+    }
+
+    [Fact]
     public void An_unopenable_log_file_turns_logging_off_instead_of_failing()
     {
         var blocker = directory.Combine("not-a-directory");

@@ -1,6 +1,7 @@
 using CniV6.Agent.Configuration;
 using CniV6.Agent.Dataplane.Routing;
 using CniV6.Agent.Health;
+using CniV6.Linux;
 using CniV6.Netlink;
 using Microsoft.Extensions.Logging;
 
@@ -18,6 +19,7 @@ internal sealed partial class ConflistController(
 {
     private const int FallbackMtu = 1500;
     private const UnixFileMode ConflistMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    private const UnixFileMode ConfDirMode = ConflistMode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
     private readonly string _path = Path.Combine(options.CniConfDir, options.CniConfFileName);
 
@@ -26,7 +28,7 @@ internal sealed partial class ConflistController(
     public void Reconcile(SyncContext sync)
     {
         var conflist = ConflistRenderer.Render(options, sync.State, PodMtu(sync));
-        if (AtomicFile.WriteIfChanged(_path, conflist, ConflistMode))
+        if (AtomicFile.WriteIfChanged(_path, conflist, ConflistMode, ConfDirMode))
         {
             metrics.ConflistWritten();
             LogConflistWritten(_path, sync.State.LocalPools);

@@ -37,7 +37,6 @@ internal sealed class RoutingModeRecord(string path)
     public void Write(string mode)
     {
         // Owner-only: whoever can write the record can make the agent remove its routes once.
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!, DirectoryMode);
-        AtomicFile.WriteIfChanged(Path, Encoding.UTF8.GetBytes(mode + "\n"), RecordMode);
+        AtomicFile.WriteIfChanged(Path, Encoding.UTF8.GetBytes(mode + "\n"), RecordMode, DirectoryMode);
     }
 }
