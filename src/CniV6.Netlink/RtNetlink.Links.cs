@@ -250,9 +250,9 @@ public sealed partial class RtNetlink
     private static void ValidateLinkName(string name, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(name))] string? parameter = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name, parameter);
-        if (Encoding.UTF8.GetByteCount(name) >= IFNAMSIZ || name.Contains('/') || name.Contains('\0') || name.Any(char.IsWhiteSpace))
+        if (InterfaceName.Problem(name) is { } problem)
         {
-            throw new ArgumentException($"'{name}' is not a valid interface name (at most {IFNAMSIZ - 1} bytes, no '/' or spaces)", parameter);
+            throw new ArgumentException($"'{name}' is not a valid interface name: {problem}", parameter);
         }
     }
 }

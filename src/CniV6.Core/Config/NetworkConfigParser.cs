@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using CniV6.Core.Ipam;
 using Microsoft.Extensions.Logging;
 
 namespace CniV6.Core.Config;
@@ -33,7 +33,7 @@ public static partial class NetworkConfigParser
         RequireVersionFor(command, cniVersion);
 
         var name = Reader.GetRequiredString(root, "name", "");
-        if (!ValidName().IsMatch(name))
+        if (!AttachmentIds.IsValidNetworkName(name))
         {
             throw Reader.Error("name", "may only contain letters, digits, '_', '.' and '-' and must start with a letter or digit", name);
         }
@@ -242,8 +242,4 @@ public static partial class NetworkConfigParser
     }
 
     public static string Truncate(string value) => value.Length <= 128 ? value : $"{value[..128]}…";
-
-    /// <summary>libcni's rule for network names and container ids.</summary>
-    [GeneratedRegex(@"^[a-zA-Z0-9][a-zA-Z0-9_.\-]*$")]
-    public static partial Regex ValidName();
 }

@@ -1,15 +1,19 @@
 namespace CniV6.Core.Ipam;
 
-/// <summary>Rules for the identifiers an allocation is keyed by; applied to input and to what is read from disk.</summary>
-internal static class AttachmentIds
+/// <summary>
+/// The one rule for container ids and network names, applied to input (CNI_CONTAINERID, the configuration's name)
+/// and to what the IPAM store reads from disk. Interface names follow <see cref="CniV6.Linux.InterfaceName"/>.
+/// </summary>
+public static class AttachmentIds
 {
-    // Linux IFNAMSIZ is 16 including the terminating NUL.
-    private const int MaxInterfaceNameLength = 15;
-
     /// <summary>Network names as CNI allows them; the same character rule as container ids.</summary>
     public static bool IsValidNetworkName(string? value) => IsValidContainerId(value);
 
-    /// <summary>Container ids as CNI allows them: <c>[A-Za-z0-9][A-Za-z0-9_.-]*</c>.</summary>
+    /// <summary>
+    /// Container ids as libcni allows them, with the semantics of its Go regex <c>^[a-zA-Z0-9][a-zA-Z0-9_.\-]*$</c>:
+    /// ASCII only, and nothing after the last allowed character (Go's <c>$</c>, unlike .NET's, does not match before a
+    /// trailing newline, so "abc\n" is invalid).
+    /// </summary>
     public static bool IsValidContainerId(string? value)
     {
         if (string.IsNullOrEmpty(value) || !char.IsAsciiLetterOrDigit(value[0]))
@@ -20,25 +24,6 @@ internal static class AttachmentIds
         foreach (char c in value)
         {
             if (!char.IsAsciiLetterOrDigit(c) && c != '_' && c != '.' && c != '-')
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>What the kernel accepts as an interface name (dev_valid_name), restricted to printable ASCII.</summary>
-    public static bool IsValidInterfaceName(string? value)
-    {
-        if (string.IsNullOrEmpty(value) || value.Length > MaxInterfaceNameLength || value is "." or "..")
-        {
-            return false;
-        }
-
-        foreach (char c in value)
-        {
-            if (c is <= ' ' or > '~' or '/' or ':')
             {
                 return false;
             }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using CniV6.Linux;
 using CniV6.Netlink;
 
 namespace CniV6.Core.Ipam;
@@ -103,7 +104,7 @@ internal static class IpamStateReader
                 throw new IpamStoreCorruptException(path, $"invalid container id '{entry.ContainerId}'");
             }
 
-            if (!AttachmentIds.IsValidInterfaceName(entry.IfName))
+            if (!InterfaceName.IsValid(entry.IfName))
             {
                 throw new IpamStoreCorruptException(path, $"invalid interface name '{entry.IfName}' of container {entry.ContainerId}");
             }

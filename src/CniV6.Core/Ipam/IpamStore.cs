@@ -263,7 +263,7 @@ public sealed class IpamStore : IDisposable
             throw new ArgumentException($"invalid container id '{containerId}'", nameof(containerId));
         }
 
-        if (!AttachmentIds.IsValidInterfaceName(ifName))
+        if (!InterfaceName.IsValid(ifName))
         {
             throw new ArgumentException($"invalid interface name '{ifName}'", nameof(ifName));
         }

@@ -1,5 +1,6 @@
-using System.Text;
 using CniV6.Core.Config;
+using CniV6.Core.Ipam;
+using CniV6.Linux;
 
 namespace CniV6.Plugin.Cni;
 
@@ -21,9 +22,6 @@ internal sealed record CniEnvironment(
     public const string IfNameVariable = "CNI_IFNAME";
     public const string ArgsVariable = "CNI_ARGS";
     public const string PathVariable = "CNI_PATH";
-
-    /// <summary>IFNAMSIZ - 1: the kernel keeps interface names in 16 bytes including the terminating NUL.</summary>
-    public const int MaxIfNameBytes = 15;
 
     /// <summary>Reads the variables <paramref name="command"/> needs (ADD, DEL, CHECK, GC or STATUS).</summary>
     /// <exception cref="CniException">Code 4 naming the missing or invalid variable.</exception>
@@ -81,9 +79,10 @@ internal sealed record CniEnvironment(
     public static string FormatArgs(IReadOnlyList<KeyValuePair<string, string>> args) =>
         string.Join(";", args.Select(pair => $"{pair.Key}={pair.Value}"));
 
+    /// <summary>The container-id rule of <see cref="AttachmentIds"/>, the one the IPAM store applies too.</summary>
     internal static void ValidateContainerId(string containerId)
     {
-        if (!NetworkConfigParser.ValidName().IsMatch(containerId))
+        if (!AttachmentIds.IsValidContainerId(containerId))
         {
             throw new CniException(
                 CniErrorCode.InvalidEnvironment,
@@ -92,24 +91,10 @@ internal sealed record CniEnvironment(
         }
     }
 
-    /// <summary>The kernel's dev_valid_name rules.</summary>
+    /// <summary>The kernel's dev_valid_name plus printable ASCII (<see cref="InterfaceName"/>), the rule netlink and the IPAM store apply too.</summary>
     internal static void ValidateIfName(string ifName)
     {
-        string? problem = null;
-        if (Encoding.UTF8.GetByteCount(ifName) > MaxIfNameBytes)
-        {
-            problem = $"interface name is longer than {MaxIfNameBytes} bytes";
-        }
-        else if (ifName is "." or "..")
-        {
-            problem = "interface name is . or ..";
-        }
-        else if (ifName.Any(c => c is '/' or ':' || char.IsWhiteSpace(c)))
-        {
-            problem = "interface name contains / or : or whitespace characters";
-        }
-
-        if (problem is not null)
+        if (InterfaceName.Problem(ifName) is { } problem)
         {
             throw new CniException(
                 CniErrorCode.InvalidEnvironment,

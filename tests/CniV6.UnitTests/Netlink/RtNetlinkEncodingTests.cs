@@ -60,6 +60,12 @@ public sealed class RtNetlinkEncodingTests
     [InlineData("a-name-of-16-chr")]
     [InlineData("with space")]
     [InlineData("with/slash")]
+    [InlineData("eth0:1")]
+    [InlineData(".")]
+    [InlineData("..")]
+    [InlineData("eth\u00e9")]
+    [InlineData("eth0\n")]
+    [InlineData("eth\u0001")]
     public void Invalid_interface_names_are_refused_before_anything_is_sent(string name)
     {
         var transport = new ScriptedTransport();
