@@ -14,7 +14,6 @@
 # Exit status: 0 when no target found anything, 1 when some did, 2 on setup failure.
 set -euo pipefail
 fuzz=$(cd "$(dirname "$0")" && pwd)
-repo=$(dirname "$fuzz")
 seconds=${1:-60}
 shift || true
 targets=("$@")

@@ -10,6 +10,6 @@ command -v go >/dev/null || { echo "build-driver: 'go' not found; install golang
 [ -d "$libcni" ] || { echo "build-driver: $libcni missing; install golang-github-appc-cni-dev" >&2; exit 1; }
 mkdir -p "$repo/.gopath" "$(dirname "$out")"
 cd "$repo/tests/e2e/driver"
-GO111MODULE=off GOPATH="$repo/.gopath:/usr/share/gocode" GOCACHE="$repo/.gopath/cache" GOFLAGS= \
+GO111MODULE=off GOPATH="$repo/.gopath:/usr/share/gocode" GOCACHE="$repo/.gopath/cache" GOFLAGS='' \
   go build -o "$out" .
 echo "built $out"

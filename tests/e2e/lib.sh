@@ -1,5 +1,6 @@
 # Shell helpers shared by the demo (tests/e2e/demo.sh) and the benchmark (bench/run.sh).
 # Source it; it expects `repo` to point at the repository root.
+# shellcheck shell=bash
 # Everything created here lives in network namespaces named with the caller's prefix and in
 # a temp dir, and cv6_cleanup removes all of it.
 
@@ -47,7 +48,7 @@ cv6_plugin_json() {
 cv6_ptp_json() {
   local data=$1; shift
   local ranges s sep=""
-  for s in "$@"; do ranges+="$sep[{\"subnet\":\"$s\"}]"; sep=,; done
+  for s in "$@"; do ranges+="${sep}[{\"subnet\":\"$s\"}]"; sep=,; done
   printf '{"type":"ptp","mtu":1500,"ipMasq":true,"ipam":{"type":"host-local","ranges":[%s],"dataDir":"%s"}}' \
     "$ranges" "$data"
 }
