@@ -27,7 +27,7 @@ cv6_deps_demo=(iproute2 iptables iputils-ping procps containernetworking-plugins
 # (systemd-container + mmdebstrap) and the image check (buildah); curl fetches the glibc 2.23 root
 # filesystem of the portability test (tests/e2e/portable).
 cv6_deps_test=(iproute2 iptables iputils-ping procps kmod util-linux radvd ndisc6 containernetworking-plugins
-  afl++ shellcheck curl)
+  afl++ shellcheck curl systemd-container mmdebstrap buildah)
 
 # cv6_deps_list GROUP... — the packages of the groups, each once, in order.
 cv6_deps_list() {
