@@ -167,7 +167,7 @@ ip netns exec "${pod_ns[a]}" ping -6 -c 2 -i 0.2 -W 1 "$(addr_of b 6)"
 ip netns exec "${pod_ns[a]}" ping -4 -c 2 -i 0.2 -W 1 "$(addr_of b 4)"
 
 section "agent metrics (node a, GET /metrics, first lines)"
-http_get a /metrics | sed -n '/^\r\{0,1\}$/,$p' | grep -v '^\r\{0,1\}$' | head -n 12 || true
+http_get a /metrics | tr -d '\r' | sed '1,/^$/d' | head -n 12 || true
 
 section "remove everything"
 for n in "${nodes[@]}"; do
