@@ -121,6 +121,7 @@ for n in "${nodes[@]}"; do
   conf="$cv6_workdir/$n/demo.conflist" log="$cv6_workdir/$n/cniv6.log"
   sed "s#\"type\": \"cniv6\",#\"type\": \"cniv6\", \"logFile\": \"$log\",#" \
     "$cv6_workdir/$n/net.d/10-cniv6.conflist" >"$conf"
+  grep -q '"logFile"' "$conf" || { echo "could not add logFile to the agent's conflist (format changed?)" >&2; exit 1; }
   cv6_netns_add "${pod_ns[$n]}"
   section "ADD pod-$n on node $n (libcni: cniv6, then portmap)"
   t=$(date +%s%N)
