@@ -2,6 +2,7 @@ using System.Runtime.Versioning;
 using CniV6.Core.Config;
 using CniV6.Core.Forwarding;
 using CniV6.Core.Nat;
+using CniV6.Plugin.Cli;
 using CniV6.Plugin.Cni;
 using CniV6.Plugin.Ipam;
 using CniV6.Plugin.Logging;
@@ -14,12 +15,31 @@ using Microsoft.Extensions.Logging;
 namespace CniV6.Plugin;
 
 /// <summary>
-/// Entry point of <c>cniv6</c>, started once per CNI command: wires the real process boundary, the file log and
-/// the plugin into the dispatcher. Kept free of hosting/DI so a VERSION probe costs a few milliseconds.
+/// Entry point of <c>cniv6</c>. Started by a container runtime (CNI_COMMAND set) it speaks the CNI protocol: the
+/// real process boundary, the file log and the plugin wired into the dispatcher, free of hosting/DI so a VERSION
+/// probe costs a few milliseconds. Started by a person with arguments, it runs a <see cref="CommandLine"/> verb.
 /// </summary>
 internal static class Program
 {
-    public static int Main()
+    public static int Main(string[] args)
+    {
+        var cniCommand = Environment.GetEnvironmentVariable(CniEnvironment.CommandVariable);
+        if (cniCommand is null && args.Length > 0)
+        {
+            return CommandLine.Run(args, new CliConsole(Console.Out, Console.Error));
+        }
+
+        if (cniCommand is null)
+        {
+            // No arguments and no CNI_COMMAND: answered as CNI (error code 4 on stdout, as runtimes and tests
+            // expect), with a pointer for the person who typed it.
+            Console.Error.WriteLine("cniv6: CNI_COMMAND is not set; this is a CNI plugin run by a container runtime (see 'cniv6 --help')");
+        }
+
+        return RunCni();
+    }
+
+    private static int RunCni()
     {
         // stdout carries exactly one CNI document; a stray Console.Write anywhere would corrupt it.
         using var stdout = Console.OpenStandardOutput();
