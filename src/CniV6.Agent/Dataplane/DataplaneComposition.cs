@@ -3,6 +3,7 @@ using CniV6.Agent.Configuration;
 using CniV6.Agent.Dataplane.Controllers;
 using CniV6.Agent.Dataplane.Linux;
 using CniV6.Agent.Dataplane.Routing;
+using CniV6.Agent.Dataplane.Routing.HostGateway;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;

@@ -3,6 +3,7 @@ using CniV6.Agent.Cluster;
 using CniV6.Agent.Configuration;
 using CniV6.Agent.Dataplane;
 using CniV6.Agent.Dataplane.Routing;
+using CniV6.Agent.Dataplane.Routing.HostGateway;
 using CniV6.Agent.Health;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,6 +1,7 @@
 using System.Net;
 using CniV6.Agent.Cluster;
 using CniV6.Agent.Dataplane;
+using CniV6.Agent.Dataplane.Routing.HostGateway;
 
 namespace CniV6.Agent.Tests.Unit;
 

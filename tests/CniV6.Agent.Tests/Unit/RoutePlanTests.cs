@@ -1,5 +1,6 @@
 using System.Net;
 using CniV6.Agent.Dataplane;
+using CniV6.Agent.Dataplane.Routing.HostGateway;
 
 namespace CniV6.Agent.Tests.Unit;
 

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using CniV6.Agent.Dataplane.Routing.HostGateway;
 using CniV6.Netlink;
 
 namespace CniV6.Agent.Dataplane.Linux;

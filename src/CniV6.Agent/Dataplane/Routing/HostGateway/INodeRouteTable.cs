@@ -1,4 +1,4 @@
-namespace CniV6.Agent.Dataplane;
+namespace CniV6.Agent.Dataplane.Routing.HostGateway;
 
 /// <summary>The node's routing table as far as host-gw routes go; implemented over rtnetlink, faked in tests.</summary>
 internal interface INodeRouteTable

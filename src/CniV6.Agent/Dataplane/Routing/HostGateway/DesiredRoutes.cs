@@ -2,7 +2,7 @@ using System.Net;
 using CniV6.Agent.Cluster;
 using CniV6.Netlink;
 
-namespace CniV6.Agent.Dataplane;
+namespace CniV6.Agent.Dataplane.Routing.HostGateway;
 
 /// <summary>The routes this node should have to reach the pods of every other node (host-gw).</summary>
 internal static class DesiredRoutes

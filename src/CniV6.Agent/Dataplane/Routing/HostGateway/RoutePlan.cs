@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace CniV6.Agent.Dataplane;
+namespace CniV6.Agent.Dataplane.Routing.HostGateway;
 
 /// <summary>What to change to turn the routes cniv6 has installed into the desired ones.</summary>
 internal sealed record RoutePlan(IReadOnlyList<NodeRoute> ToReplace, IReadOnlyList<NodeRoute> ToDelete)
