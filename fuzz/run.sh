@@ -46,9 +46,12 @@ rm -rf "$bin" "$plain"
 dotnet publish "$fuzz/CniV6.Fuzz/CniV6.Fuzz.csproj" -c Release -o "$bin" -nologo -clp:ErrorsOnly
 # Instrumented IL writes to AFL's shared memory and crashes outside afl-fuzz: replays use an untouched copy.
 cp -r "$bin" "$plain"
-# Only the code under test is instrumented: the plugin's CNI protocol layer and the whole netlink codec.
+# Only the code under test is instrumented: the plugin's CNI protocol layer, the config schema it parses with
+# (CniV6.Core.Config, shared with the agent) and the whole netlink codec. Without the Core part, inputs that
+# only touch the config parser show AFL no coverage at all and the dry run aborts ("No instrumentation detected").
 # (Instrumenting everything would fill AFL's 64 KiB map with logging and JSON plumbing.)
-"$fuzz/.tools/sharpfuzz" "$bin/cniv6.dll" CniV6.Plugin.Cni CniV6.Plugin.IpamResult
+"$fuzz/.tools/sharpfuzz" "$bin/cniv6.dll" CniV6.Plugin.Cni CniV6.Plugin.Ipam.IpamResult
+"$fuzz/.tools/sharpfuzz" "$bin/CniV6.Core.dll" CniV6.Core.Config
 "$fuzz/.tools/sharpfuzz" "$bin/CniV6.Netlink.dll"
 driver=(dotnet "$bin/CniV6.Fuzz.dll")
 replay=(dotnet "$plain/CniV6.Fuzz.dll")
