@@ -30,19 +30,19 @@ public sealed class SafeFd : SafeHandle
 
     internal readonly ref struct FdLease
     {
-        private readonly SafeFd owner;
+        private readonly SafeFd _owner;
 
         internal FdLease(SafeFd owner)
         {
             ObjectDisposedException.ThrowIf(owner.IsClosed, owner);
             bool added = false;
             owner.DangerousAddRef(ref added);
-            this.owner = owner;
+            _owner = owner;
             Fd = owner.DangerousGetHandle().ToInt32();
         }
 
         internal int Fd { get; }
 
-        public void Dispose() => owner.DangerousRelease();
+        public void Dispose() => _owner.DangerousRelease();
     }
 }

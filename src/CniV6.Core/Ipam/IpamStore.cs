@@ -25,24 +25,24 @@ public sealed class IpamStore : IDisposable
     private const UnixFileMode ParentDirectoryMode = PrivateDirectoryMode |
         UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
-    private readonly FileLock storeLock;
-    private readonly string directory;
-    private readonly string networkName;
-    private readonly TimeProvider time;
-    private readonly Dictionary<(string ContainerId, string IfName), Allocation> allocations;
-    private readonly HashSet<IPAddress> usedAddresses;
-    private readonly Dictionary<IPNetwork, PoolCursor> cursors;
-    private bool disposed;
+    private readonly FileLock _storeLock;
+    private readonly string _directory;
+    private readonly string _networkName;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<(string ContainerId, string IfName), Allocation> _allocations;
+    private readonly HashSet<IPAddress> _usedAddresses;
+    private readonly Dictionary<IPNetwork, PoolCursor> _cursors;
+    private bool _disposed;
 
     private IpamStore(FileLock storeLock, string directory, string networkName, TimeProvider time, IpamState state)
     {
-        this.storeLock = storeLock;
-        this.directory = directory;
-        this.networkName = networkName;
-        this.time = time;
-        allocations = state.Allocations.ToDictionary(a => (a.ContainerId, a.IfName));
-        usedAddresses = [.. state.Allocations.SelectMany(a => a.Addresses)];
-        cursors = state.Cursors.ToDictionary(c => c.Pool);
+        _storeLock = storeLock;
+        _directory = directory;
+        _networkName = networkName;
+        _time = time;
+        _allocations = state.Allocations.ToDictionary(a => (a.ContainerId, a.IfName));
+        _usedAddresses = [.. state.Allocations.SelectMany(a => a.Addresses)];
+        _cursors = state.Cursors.ToDictionary(c => c.Pool);
     }
 
     /// <summary>Opens (creating if needed) the store of <paramref name="networkName"/> and locks it.</summary>
@@ -90,8 +90,8 @@ public sealed class IpamStore : IDisposable
 
     public Allocation? Find(string containerId, string ifName)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        return allocations.GetValueOrDefault((containerId, ifName));
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _allocations.GetValueOrDefault((containerId, ifName));
     }
 
     /// <summary>
@@ -101,10 +101,10 @@ public sealed class IpamStore : IDisposable
     /// <exception cref="PoolExhaustedException">a pool has no free address; nothing was allocated.</exception>
     public Allocation Allocate(string containerId, string ifName, IReadOnlyList<IPNetwork> pools, string? netns)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(pools);
         ValidateAttachment(containerId, ifName);
-        if (allocations.TryGetValue((containerId, ifName), out Allocation? existing))
+        if (_allocations.TryGetValue((containerId, ifName), out Allocation? existing))
         {
             return existing;
         }
@@ -115,8 +115,8 @@ public sealed class IpamStore : IDisposable
         var chosen = new List<(PoolCursor Cursor, IPAddress Address, UInt128 Offset)>(pools.Count);
         foreach (IPNetwork pool in pools)
         {
-            PoolCursor cursor = cursors.GetValueOrDefault(pool) ?? new PoolCursor(pool, UInt128.Zero);
-            if (!cursor.TryFindFree(usedAddresses, out IPAddress address, out UInt128 offset))
+            PoolCursor cursor = _cursors.GetValueOrDefault(pool) ?? new PoolCursor(pool, UInt128.Zero);
+            if (!cursor.TryFindFree(_usedAddresses, out IPAddress address, out UInt128 offset))
             {
                 throw new PoolExhaustedException(pool);
             }
@@ -124,21 +124,21 @@ public sealed class IpamStore : IDisposable
             chosen.Add((cursor, address, offset));
         }
 
-        var allocation = new Allocation(containerId, ifName, [.. chosen.Select(c => c.Address)], netns, time.GetUtcNow());
+        var allocation = new Allocation(containerId, ifName, [.. chosen.Select(c => c.Address)], netns, _time.GetUtcNow());
         Dictionary<IPNetwork, UInt128> cursorsAfter = CurrentCursors();
         foreach ((PoolCursor cursor, _, UInt128 offset) in chosen)
         {
             cursorsAfter[cursor.Pool] = offset;
         }
 
-        Persist(allocations.Values.Append(allocation), cursorsAfter);
+        Persist(_allocations.Values.Append(allocation), cursorsAfter);
 
-        allocations.Add((containerId, ifName), allocation);
+        _allocations.Add((containerId, ifName), allocation);
         foreach ((PoolCursor cursor, IPAddress address, UInt128 offset) in chosen)
         {
-            usedAddresses.Add(address);
+            _usedAddresses.Add(address);
             cursor.MoveTo(offset);
-            cursors.TryAdd(cursor.Pool, cursor);
+            _cursors.TryAdd(cursor.Pool, cursor);
         }
 
         return allocation;
@@ -147,13 +147,13 @@ public sealed class IpamStore : IDisposable
     /// <summary>Frees the attachment's addresses; false when it held none.</summary>
     public bool Release(string containerId, string ifName)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        if (!allocations.TryGetValue((containerId, ifName), out Allocation? allocation))
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_allocations.TryGetValue((containerId, ifName), out Allocation? allocation))
         {
             return false;
         }
 
-        Persist(allocations.Values.Where(a => !ReferenceEquals(a, allocation)), CurrentCursors());
+        Persist(_allocations.Values.Where(a => !ReferenceEquals(a, allocation)), CurrentCursors());
         Forget(allocation);
         return true;
     }
@@ -163,16 +163,16 @@ public sealed class IpamStore : IDisposable
     /// </summary>
     public IReadOnlyList<Allocation> ReleaseAllExcept(IReadOnlyCollection<(string ContainerId, string IfName)> keep)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(keep);
         var keepSet = new HashSet<(string, string)>(keep);
-        List<Allocation> released = [.. Ordered(allocations.Values.Where(a => !keepSet.Contains((a.ContainerId, a.IfName))))];
+        List<Allocation> released = [.. Ordered(_allocations.Values.Where(a => !keepSet.Contains((a.ContainerId, a.IfName))))];
         if (released.Count == 0)
         {
             return released;
         }
 
-        Persist(allocations.Values.Where(a => keepSet.Contains((a.ContainerId, a.IfName))), CurrentCursors());
+        Persist(_allocations.Values.Where(a => keepSet.Contains((a.ContainerId, a.IfName))), CurrentCursors());
         foreach (Allocation allocation in released)
         {
             Forget(allocation);
@@ -184,25 +184,25 @@ public sealed class IpamStore : IDisposable
     /// <summary>All allocations, oldest first.</summary>
     public IReadOnlyList<Allocation> List()
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        return [.. Ordered(allocations.Values)];
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return [.. Ordered(_allocations.Values)];
     }
 
     /// <summary>How many addresses of <paramref name="pool"/> can still be handed out (CNI STATUS reports 50 at zero).</summary>
     public UInt128 FreeAddresses(IPNetwork pool)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         UInt128 usable = new PoolCursor(pool, 0).UsableCount;
-        UInt128 used = (UInt128)usedAddresses.Count(address => Cidr.Contains(pool, address));
+        UInt128 used = (UInt128)_usedAddresses.Count(address => Cidr.Contains(pool, address));
         return used >= usable ? 0 : usable - used;
     }
 
     public void Dispose()
     {
-        if (!disposed)
+        if (!_disposed)
         {
-            disposed = true;
-            storeLock.Dispose();
+            _disposed = true;
+            _storeLock.Dispose();
         }
     }
 
@@ -294,14 +294,14 @@ public sealed class IpamStore : IDisposable
             .ThenBy(a => a.ContainerId, StringComparer.Ordinal)
             .ThenBy(a => a.IfName, StringComparer.Ordinal);
 
-    private Dictionary<IPNetwork, UInt128> CurrentCursors() => cursors.ToDictionary(c => c.Key, c => c.Value.LastOffset);
+    private Dictionary<IPNetwork, UInt128> CurrentCursors() => _cursors.ToDictionary(c => c.Key, c => c.Value.LastOffset);
 
     private void Forget(Allocation allocation)
     {
-        allocations.Remove((allocation.ContainerId, allocation.IfName));
+        _allocations.Remove((allocation.ContainerId, allocation.IfName));
         foreach (IPAddress address in allocation.Addresses)
         {
-            usedAddresses.Remove(address);
+            _usedAddresses.Remove(address);
         }
     }
 
@@ -310,7 +310,7 @@ public sealed class IpamStore : IDisposable
         var document = new IpamStateDocument
         {
             Version = IpamStateDocument.CurrentVersion,
-            Network = networkName,
+            Network = _networkName,
             Pools = [.. cursors
                 .OrderBy(c => Cidr.Format(c.Key), StringComparer.Ordinal)
                 .Select(c => new PoolCursorDocument { Pool = Cidr.Format(c.Key), Last = Cidr.AddressAt(c.Key, c.Value).ToString() })],
@@ -326,6 +326,6 @@ public sealed class IpamStore : IDisposable
 
         byte[] content = JsonSerializer.SerializeToUtf8Bytes(document, IpamStateJsonContext.Default.IpamStateDocument);
         // The store lock serializes writers, so a fixed temporary name is safe and a crash's leftover is reused.
-        AtomicFile.Replace(Path.Combine(directory, StateFileName), content, PrivateFileMode, TemporaryStateFileName);
+        AtomicFile.Replace(Path.Combine(_directory, StateFileName), content, PrivateFileMode, TemporaryStateFileName);
     }
 }
