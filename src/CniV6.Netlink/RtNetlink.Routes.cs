@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using CniV6.Linux;
 using CniV6.Netlink.Kernel;
 using static CniV6.Netlink.Kernel.RtnetlinkHeaders;
-using CniV6.Netlink;
 
 namespace CniV6.Netlink;
 

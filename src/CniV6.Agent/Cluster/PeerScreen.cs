@@ -33,10 +33,4 @@ internal sealed partial class PeerScreen(AgentMetrics metrics, IClusterEvents ev
         metrics.PeerClaimsRefusedNow(reported.Count);
         return accepted;
     }
-
-    [LoggerMessage(EventId = 700, Level = LogLevel.Warning, Message = "Refusing node {Node} {Subject}: {Reason}")]
-    private partial void LogRefused(string node, string subject, string reason);
-
-    [LoggerMessage(EventId = 701, Level = LogLevel.Information, Message = "Node {Node} {Subject} is no longer claimed as refused")]
-    private partial void LogNoLongerRefused(string node, string subject);
 }

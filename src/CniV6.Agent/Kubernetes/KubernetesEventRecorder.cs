@@ -91,7 +91,4 @@ internal sealed partial class KubernetesEventRecorder(AgentOptions options, Kube
     }
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
-
-    [LoggerMessage(EventId = 702, Level = LogLevel.Warning, Message = "Could not post the {Reason} event for node {Node}")]
-    private partial void LogPostFailed(Exception exception, string reason, string node);
 }

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace CniV6.Core.Ipam;
 
 /// <summary>The validated content of a store: allocations and one next-fit cursor per pool ever used.</summary>

@@ -1,5 +1,4 @@
 using CniV6.Core.Hashing;
-using System.Text;
 
 namespace CniV6.Core.Nat;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using CniV6.Linux;
 using CniV6.Netlink;
 

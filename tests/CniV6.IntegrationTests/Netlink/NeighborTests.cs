@@ -1,5 +1,4 @@
 using System.Net;
-using CniV6.Netlink;
 
 namespace CniV6.IntegrationTests.Netlink;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Runtime.Versioning;
 using System.Text;
 using CniV6.Plugin.Cni;
-using CniV6.Core.Config;
 
 namespace CniV6.UnitTests.Cni;
 

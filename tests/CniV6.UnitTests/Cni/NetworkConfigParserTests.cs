@@ -2,7 +2,6 @@ using System.Net;
 using System.Runtime.Versioning;
 using System.Text;
 using System.Text.Json;
-using CniV6.Plugin.Cni;
 using Microsoft.Extensions.Logging;
 using CniV6.Core.Config;
 

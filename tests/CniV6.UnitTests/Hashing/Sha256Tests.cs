@@ -1,4 +1,3 @@
-using System.Text;
 using CniV6.Core.Hashing;
 
 namespace CniV6.UnitTests.Hashing;

@@ -1,4 +1,3 @@
-using System.Net;
 using CniV6.Netlink;
 using CniV6.Netlink.Kernel;
 using Tmds.Linux;

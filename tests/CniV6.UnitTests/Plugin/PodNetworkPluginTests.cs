@@ -2,11 +2,9 @@ using System.Net;
 using System.Runtime.Versioning;
 using System.Text.Json;
 using CniV6.Core.Config;
-using CniV6.Core.Ipam;
 using CniV6.Core.Nat;
 using CniV6.Core.Pod;
 using CniV6.Plugin.Cni;
-using CniV6.Plugin.Wiring;
 
 namespace CniV6.UnitTests.Plugin;
 

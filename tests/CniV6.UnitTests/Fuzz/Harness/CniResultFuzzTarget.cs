@@ -1,5 +1,4 @@
 using System.Runtime.Versioning;
-using CniV6.Plugin;
 using CniV6.Plugin.Cni;
 using CniV6.Plugin.Ipam;
 
