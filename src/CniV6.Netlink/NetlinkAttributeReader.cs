@@ -10,38 +10,38 @@ namespace CniV6.Netlink;
 /// </summary>
 internal ref struct NetlinkAttributeReader
 {
-    private ReadOnlySpan<byte> remaining;
+    private ReadOnlySpan<byte> _remaining;
 
     internal NetlinkAttributeReader(ReadOnlySpan<byte> attributes)
     {
-        remaining = attributes;
+        _remaining = attributes;
     }
 
     /// <summary>Reads the next attribute; its type without the NLA_F_NESTED / NLA_F_NET_BYTEORDER bits.</summary>
     internal bool TryRead(out ushort type, out ReadOnlySpan<byte> value)
     {
-        if (remaining.IsEmpty)
+        if (_remaining.IsEmpty)
         {
             type = 0;
             value = default;
             return false;
         }
 
-        if (remaining.Length < NetlinkHeaders.NLA_HDRLEN)
+        if (_remaining.Length < NetlinkHeaders.NLA_HDRLEN)
         {
-            throw new NetlinkDecodeException($"{remaining.Length} trailing bytes are too short for an attribute header");
+            throw new NetlinkDecodeException($"{_remaining.Length} trailing bytes are too short for an attribute header");
         }
 
-        ushort length = HostByteOrder.ReadUInt16(remaining);
-        if (length < NetlinkHeaders.NLA_HDRLEN || length > remaining.Length)
+        ushort length = HostByteOrder.ReadUInt16(_remaining);
+        if (length < NetlinkHeaders.NLA_HDRLEN || length > _remaining.Length)
         {
-            throw new NetlinkDecodeException($"nla_len {length} does not fit the {remaining.Length} bytes left");
+            throw new NetlinkDecodeException($"nla_len {length} does not fit the {_remaining.Length} bytes left");
         }
 
-        type = (ushort)(HostByteOrder.ReadUInt16(remaining[2..]) & NetlinkHeaders.NLA_TYPE_MASK);
-        value = remaining[NetlinkHeaders.NLA_HDRLEN..length];
+        type = (ushort)(HostByteOrder.ReadUInt16(_remaining[2..]) & NetlinkHeaders.NLA_TYPE_MASK);
+        value = _remaining[NetlinkHeaders.NLA_HDRLEN..length];
         int next = NetlinkHeaders.Align(length);
-        remaining = next >= remaining.Length ? [] : remaining[next..];
+        _remaining = next >= _remaining.Length ? [] : _remaining[next..];
         return true;
     }
 

@@ -8,41 +8,41 @@ namespace CniV6.Netlink;
 /// </summary>
 internal ref struct NetlinkMessageReader
 {
-    private ReadOnlySpan<byte> remaining;
+    private ReadOnlySpan<byte> _remaining;
 
     internal NetlinkMessageReader(ReadOnlySpan<byte> datagram)
     {
-        remaining = datagram;
+        _remaining = datagram;
     }
 
     internal bool TryRead(out NetlinkMessage message)
     {
-        if (remaining.IsEmpty)
+        if (_remaining.IsEmpty)
         {
             message = default;
             return false;
         }
 
-        if (remaining.Length < NetlinkHeaders.NLMSG_HDRLEN)
+        if (_remaining.Length < NetlinkHeaders.NLMSG_HDRLEN)
         {
-            throw new NetlinkDecodeException($"{remaining.Length} trailing bytes are too short for a netlink header");
+            throw new NetlinkDecodeException($"{_remaining.Length} trailing bytes are too short for a netlink header");
         }
 
-        uint length = HostByteOrder.ReadUInt32(remaining);
-        if (length < NetlinkHeaders.NLMSG_HDRLEN || length > (uint)remaining.Length)
+        uint length = HostByteOrder.ReadUInt32(_remaining);
+        if (length < NetlinkHeaders.NLMSG_HDRLEN || length > (uint)_remaining.Length)
         {
-            throw new NetlinkDecodeException($"nlmsg_len {length} does not fit the {remaining.Length} bytes left");
+            throw new NetlinkDecodeException($"nlmsg_len {length} does not fit the {_remaining.Length} bytes left");
         }
 
         message = new NetlinkMessage(
-            HostByteOrder.ReadUInt16(remaining[4..]),
-            HostByteOrder.ReadUInt16(remaining[6..]),
-            HostByteOrder.ReadUInt32(remaining[8..]),
-            HostByteOrder.ReadUInt32(remaining[12..]),
-            remaining[NetlinkHeaders.NLMSG_HDRLEN..(int)length]);
+            HostByteOrder.ReadUInt16(_remaining[4..]),
+            HostByteOrder.ReadUInt16(_remaining[6..]),
+            HostByteOrder.ReadUInt32(_remaining[8..]),
+            HostByteOrder.ReadUInt32(_remaining[12..]),
+            _remaining[NetlinkHeaders.NLMSG_HDRLEN..(int)length]);
 
         int next = NetlinkHeaders.Align((int)length);
-        remaining = next >= remaining.Length ? [] : remaining[next..];
+        _remaining = next >= _remaining.Length ? [] : _remaining[next..];
         return true;
     }
 }

@@ -12,13 +12,13 @@ namespace CniV6.Netlink;
 /// </summary>
 internal ref struct NetlinkMessageWriter
 {
-    private readonly Span<byte> buffer;
-    private int position;
+    private readonly Span<byte> _buffer;
+    private int _position;
 
     internal NetlinkMessageWriter(Span<byte> buffer, ushort type, ushort flags, uint sequence)
     {
-        this.buffer = buffer;
-        position = 0;
+        _buffer = buffer;
+        _position = 0;
         Span<byte> header = Reserve(NetlinkHeaders.NLMSG_HDRLEN);
         HostByteOrder.WriteUInt16(header[4..], type);
         HostByteOrder.WriteUInt16(header[6..], flags);
@@ -28,20 +28,20 @@ internal ref struct NetlinkMessageWriter
     }
 
     /// <summary>Bytes written so far (always a multiple of 4).</summary>
-    internal readonly int Length => position;
+    internal readonly int Length => _position;
 
     /// <summary>Reserves <paramref name="size"/> zeroed bytes (padded to 4) for a family header such as ifinfomsg.</summary>
     internal Span<byte> Reserve(int size)
     {
         int aligned = NetlinkHeaders.Align(size);
-        if (buffer.Length - position < aligned)
+        if (_buffer.Length - _position < aligned)
         {
-            throw new InvalidOperationException($"netlink message does not fit in its {buffer.Length}-byte buffer");
+            throw new InvalidOperationException($"netlink message does not fit in its {_buffer.Length}-byte buffer");
         }
 
-        Span<byte> reserved = buffer.Slice(position, aligned);
+        Span<byte> reserved = _buffer.Slice(_position, aligned);
         reserved.Clear();
-        position += aligned;
+        _position += aligned;
         return reserved[..size];
     }
 
@@ -88,16 +88,16 @@ internal ref struct NetlinkMessageWriter
     [UnscopedRef]
     internal AttributeScope BeginNested(ushort type)
     {
-        int start = position;
+        int start = _position;
         Reserve(NetlinkHeaders.NLA_HDRLEN);
-        return new AttributeScope(buffer, ref position, start, (ushort)(type | NetlinkHeaders.NLA_F_NESTED));
+        return new AttributeScope(_buffer, ref _position, start, (ushort)(type | NetlinkHeaders.NLA_F_NESTED));
     }
 
     /// <summary>Patches nlmsg_len and returns the finished message (still writable: the sender stamps nlmsg_seq).</summary>
     internal readonly Span<byte> Complete()
     {
-        HostByteOrder.WriteUInt32(buffer, (uint)position);
-        return buffer[..position];
+        HostByteOrder.WriteUInt32(_buffer, (uint)_position);
+        return _buffer[.._position];
     }
 
     private static void WriteAttributeHeader(Span<byte> attribute, ushort type, int length)
@@ -114,30 +114,30 @@ internal ref struct NetlinkMessageWriter
     /// <summary>Back-patches a nested attribute's nla_len with everything written inside it.</summary>
     internal ref struct AttributeScope
     {
-        private readonly Span<byte> buffer;
-        private readonly ref int position;
-        private readonly int start;
-        private readonly ushort type;
-        private bool closed;
+        private readonly Span<byte> _buffer;
+        private readonly ref int _position;
+        private readonly int _start;
+        private readonly ushort _type;
+        private bool _closed;
 
         internal AttributeScope(Span<byte> buffer, ref int position, int start, ushort type)
         {
-            this.buffer = buffer;
-            this.position = ref position;
-            this.start = start;
-            this.type = type;
-            closed = false;
+            _buffer = buffer;
+            _position = ref position;
+            _start = start;
+            _type = type;
+            _closed = false;
         }
 
         public void Dispose()
         {
-            if (closed)
+            if (_closed)
             {
                 return;
             }
 
-            closed = true;
-            WriteAttributeHeader(buffer[start..], type, position - start);
+            _closed = true;
+            WriteAttributeHeader(_buffer[_start..], _type, _position - _start);
         }
     }
 }

@@ -16,14 +16,14 @@ internal sealed class NetlinkRequester : IDisposable
     // Dump replies are at most 32 KiB per datagram (netlink_recvmsg caps max_recvmsg_len there).
     private const int ReceiveBufferSize = 64 * 1024;
 
-    private readonly INetlinkTransport transport;
-    private readonly byte[] receiveBuffer = GC.AllocateUninitializedArray<byte>(ReceiveBufferSize);
-    private uint sequence;
+    private readonly INetlinkTransport _transport;
+    private readonly byte[] _receiveBuffer = GC.AllocateUninitializedArray<byte>(ReceiveBufferSize);
+    private uint _sequence;
 
     internal NetlinkRequester(INetlinkTransport transport, uint initialSequence)
     {
-        this.transport = transport;
-        sequence = initialSequence;
+        _transport = transport;
+        _sequence = initialSequence;
     }
 
     /// <summary>Sends a request that was built with NLM_F_ACK and waits for its acknowledgement.</summary>
@@ -32,8 +32,8 @@ internal sealed class NetlinkRequester : IDisposable
         uint seq = Send(request);
         while (true)
         {
-            int length = transport.Receive(receiveBuffer);
-            var reader = new NetlinkMessageReader(receiveBuffer.AsSpan(0, length));
+            int length = _transport.Receive(_receiveBuffer);
+            var reader = new NetlinkMessageReader(_receiveBuffer.AsSpan(0, length));
             while (reader.TryRead(out NetlinkMessage message))
             {
                 if (!IsReplyTo(message, seq) || message.Type != NetlinkHeaders.NLMSG_ERROR)
@@ -62,8 +62,8 @@ internal sealed class NetlinkRequester : IDisposable
         uint seq = Send(request);
         while (true)
         {
-            int length = transport.Receive(receiveBuffer);
-            var reader = new NetlinkMessageReader(receiveBuffer.AsSpan(0, length));
+            int length = _transport.Receive(_receiveBuffer);
+            var reader = new NetlinkMessageReader(_receiveBuffer.AsSpan(0, length));
             while (reader.TryRead(out NetlinkMessage message))
             {
                 if (!IsReplyTo(message, seq))
@@ -113,7 +113,7 @@ internal sealed class NetlinkRequester : IDisposable
         }
     }
 
-    public void Dispose() => transport.Dispose();
+    public void Dispose() => _transport.Dispose();
 
     private bool DumpOnce<T>(Span<byte> request, string operation, NetlinkMessageParser<T> parse, List<T> results)
         where T : class
@@ -122,8 +122,8 @@ internal sealed class NetlinkRequester : IDisposable
         bool interrupted = false;
         while (true)
         {
-            int length = transport.Receive(receiveBuffer);
-            var reader = new NetlinkMessageReader(receiveBuffer.AsSpan(0, length));
+            int length = _transport.Receive(_receiveBuffer);
+            var reader = new NetlinkMessageReader(_receiveBuffer.AsSpan(0, length));
             while (reader.TryRead(out NetlinkMessage message))
             {
                 if (!IsReplyTo(message, seq))
@@ -169,12 +169,12 @@ internal sealed class NetlinkRequester : IDisposable
     private uint Send(Span<byte> request)
     {
         NetlinkDecodeException.ThrowIfShorter(request, NetlinkHeaders.NLMSG_HDRLEN, "request");
-        sequence = sequence == uint.MaxValue ? 1 : sequence + 1;
-        HostByteOrder.WriteUInt32(request[8..], sequence);
-        transport.Send(request);
-        return sequence;
+        _sequence = _sequence == uint.MaxValue ? 1 : _sequence + 1;
+        HostByteOrder.WriteUInt32(request[8..], _sequence);
+        _transport.Send(request);
+        return _sequence;
     }
 
     private bool IsReplyTo(NetlinkMessage message, uint seq)
-        => message.Sequence == seq && message.PortId == transport.PortId;
+        => message.Sequence == seq && message.PortId == _transport.PortId;
 }

@@ -16,14 +16,14 @@ internal sealed class NetlinkSocket : INetlinkTransport
     /// </summary>
     internal static readonly TimeSpan DefaultReplyTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly SafeFd fd;
-    private readonly TimeSpan replyTimeout;
+    private readonly SafeFd _fd;
+    private readonly TimeSpan _replyTimeout;
 
     private NetlinkSocket(SafeFd fd, uint portId, TimeSpan replyTimeout)
     {
-        this.fd = fd;
+        _fd = fd;
         PortId = portId;
-        this.replyTimeout = replyTimeout;
+        _replyTimeout = replyTimeout;
     }
 
     public uint PortId { get; }
@@ -80,7 +80,7 @@ internal sealed class NetlinkSocket : INetlinkTransport
 
     public unsafe void Send(ReadOnlySpan<byte> message)
     {
-        using var lease = fd.Lease();
+        using var lease = _fd.Lease();
         var kernel = new SockaddrNl { nl_family = NetlinkHeaders.AF_NETLINK };
         fixed (byte* p = message)
         {
@@ -103,7 +103,7 @@ internal sealed class NetlinkSocket : INetlinkTransport
 
     public unsafe int Receive(Span<byte> buffer)
     {
-        using var lease = fd.Lease();
+        using var lease = _fd.Lease();
         fixed (byte* p = buffer)
         {
             while (true)
@@ -123,7 +123,7 @@ internal sealed class NetlinkSocket : INetlinkTransport
 
                     if (errno == Errno.EAGAIN)
                     {
-                        throw new TimeoutException($"no netlink reply within {replyTimeout.TotalSeconds} s");
+                        throw new TimeoutException($"no netlink reply within {_replyTimeout.TotalSeconds} s");
                     }
 
                     throw new LinuxException("recvfrom(AF_NETLINK)", errno);
@@ -145,7 +145,7 @@ internal sealed class NetlinkSocket : INetlinkTransport
         }
     }
 
-    public void Dispose() => fd.Dispose();
+    public void Dispose() => _fd.Dispose();
 
     private static unsafe void TrySetOption(int fd, int option, int value)
         => _ = LibC.setsockopt(fd, NetlinkHeaders.SOL_NETLINK, option, &value, sizeof(int));

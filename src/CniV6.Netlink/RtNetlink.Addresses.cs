@@ -36,7 +36,7 @@ public sealed partial class RtNetlink
 
         // ifa_flags has 8 bits; IFA_FLAGS carries all 32 and takes precedence.
         writer.WriteUInt32(IFA_FLAGS, flags);
-        requester.Execute(writer.Complete(), $"RTM_NEWADDR {address}/{prefixLength} index {index}");
+        _requester.Execute(writer.Complete(), $"RTM_NEWADDR {address}/{prefixLength} index {index}");
     }
 
     /// <summary>The addresses of <paramref name="family"/> (Unspecified: both) on link <paramref name="index"/> (0: every link).</summary>
@@ -48,7 +48,7 @@ public sealed partial class RtNetlink
         new IfAddrMsg(FamilyOf(family), 0, 0, 0, 0).WriteTo(writer.Reserve(IfAddrMsg.Size));
 
         // Filtered here rather than by the kernel: its filtering by ifa_index needs strict checking (Linux 4.20+).
-        return requester.Dump(writer.Complete(), "RTM_GETADDR dump", message =>
+        return _requester.Dump(writer.Complete(), "RTM_GETADDR dump", message =>
             ParseAddress(message) is { } address && (index == 0 || address.Index == index) ? address : null);
     }
 

@@ -51,7 +51,7 @@ public sealed partial class RtNetlink
 
         // A bare ndmsg: the kernel's legacy FDB dump reads any longer request as an ifinfomsg.
         new NdMsg(AF_BRIDGE, 0, 0, 0, 0).WriteTo(writer.Reserve(NdMsg.Size));
-        return requester.Dump(writer.Complete(), "RTM_GETNEIGH fdb dump", message =>
+        return _requester.Dump(writer.Complete(), "RTM_GETNEIGH fdb dump", message =>
             ParseFdbEntry(message) is { Self: true, Destination: not null } entry && entry.LinkIndex == index ? entry : null);
     }
 
@@ -111,6 +111,6 @@ public sealed partial class RtNetlink
         new NdMsg(AF_BRIDGE, index, state, NTF_SELF, 0).WriteTo(writer.Reserve(NdMsg.Size));
         writer.WriteAttribute(NDA_LLADDR, mac);
         writer.WriteAddress(NDA_DST, destination);
-        requester.Execute(writer.Complete(), $"{operation} {Convert.ToHexStringLower(mac)} dst {destination} index {index}");
+        _requester.Execute(writer.Complete(), $"{operation} {Convert.ToHexStringLower(mac)} dst {destination} index {index}");
     }
 }

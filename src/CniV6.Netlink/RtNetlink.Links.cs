@@ -65,7 +65,7 @@ public sealed partial class RtNetlink
             }
         }
 
-        requester.Execute(writer.Complete(), $"RTM_NEWLINK veth {name} peer {peerName}");
+        _requester.Execute(writer.Complete(), $"RTM_NEWLINK veth {name} peer {peerName}");
     }
 
     /// <summary>The link named <paramref name="name"/>, or null when there is none.</summary>
@@ -77,7 +77,7 @@ public sealed partial class RtNetlink
         new IfInfoMsg(AF_UNSPEC, 0, 0, 0, 0).WriteTo(writer.Reserve(IfInfoMsg.Size));
         writer.WriteString(IFLA_IFNAME, name);
         writer.WriteUInt32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-        return requester.Get(writer.Complete(), $"RTM_GETLINK {name}", ParseLink, Errno.ENODEV);
+        return _requester.Get(writer.Complete(), $"RTM_GETLINK {name}", ParseLink, Errno.ENODEV);
     }
 
     /// <summary>The link with ifindex <paramref name="index"/>, or null when there is none.</summary>
@@ -88,7 +88,7 @@ public sealed partial class RtNetlink
         var writer = new NetlinkMessageWriter(buffer, RTM_GETLINK, NetlinkHeaders.NLM_F_REQUEST, 0);
         new IfInfoMsg(AF_UNSPEC, 0, index, 0, 0).WriteTo(writer.Reserve(IfInfoMsg.Size));
         writer.WriteUInt32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-        return requester.Get(writer.Complete(), $"RTM_GETLINK index {index}", ParseLink, Errno.ENODEV);
+        return _requester.Get(writer.Complete(), $"RTM_GETLINK index {index}", ParseLink, Errno.ENODEV);
     }
 
     /// <summary>Every link of this namespace.</summary>
@@ -98,7 +98,7 @@ public sealed partial class RtNetlink
         var writer = new NetlinkMessageWriter(buffer, RTM_GETLINK, DumpRequest, 0);
         new IfInfoMsg(AF_UNSPEC, 0, 0, 0, 0).WriteTo(writer.Reserve(IfInfoMsg.Size));
         writer.WriteUInt32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-        return requester.Dump(writer.Complete(), "RTM_GETLINK dump", ParseLink);
+        return _requester.Dump(writer.Complete(), "RTM_GETLINK dump", ParseLink);
     }
 
     /// <summary>Sets IFF_UP (like <c>ip link set … up</c>).</summary>
@@ -108,7 +108,7 @@ public sealed partial class RtNetlink
         Span<byte> buffer = stackalloc byte[RequestBufferSize];
         var writer = new NetlinkMessageWriter(buffer, RTM_NEWLINK, RequestAck, 0);
         new IfInfoMsg(AF_UNSPEC, 0, index, IFF_UP, IFF_UP).WriteTo(writer.Reserve(IfInfoMsg.Size));
-        requester.Execute(writer.Complete(), $"RTM_NEWLINK index {index} up");
+        _requester.Execute(writer.Complete(), $"RTM_NEWLINK index {index} up");
     }
 
     /// <summary>Sets the link's MTU (like <c>ip link set … mtu</c>).</summary>
@@ -120,7 +120,7 @@ public sealed partial class RtNetlink
         var writer = new NetlinkMessageWriter(buffer, RTM_NEWLINK, RequestAck, 0);
         new IfInfoMsg(AF_UNSPEC, 0, index, 0, 0).WriteTo(writer.Reserve(IfInfoMsg.Size));
         writer.WriteUInt32(IFLA_MTU, (uint)mtu);
-        requester.Execute(writer.Complete(), $"RTM_NEWLINK index {index} mtu {mtu}");
+        _requester.Execute(writer.Complete(), $"RTM_NEWLINK index {index} mtu {mtu}");
     }
 
     /// <summary>Sets the link's alias (IFLA_IFALIAS), a free-text tag that marks the link as ours; empty removes it.</summary>
@@ -139,7 +139,7 @@ public sealed partial class RtNetlink
 
         // Without the NUL: the kernel stores the attribute's bytes as they are (nla_strscpy would also accept it).
         writer.WriteAttribute(IFLA_IFALIAS, Encoding.UTF8.GetBytes(alias));
-        requester.Execute(writer.Complete(), $"RTM_NEWLINK index {index} alias");
+        _requester.Execute(writer.Complete(), $"RTM_NEWLINK index {index} alias");
     }
 
     /// <summary>Deletes the link (for a veth, both ends); ENODEV surfaces as <see cref="NetlinkException"/>.</summary>
@@ -149,7 +149,7 @@ public sealed partial class RtNetlink
         Span<byte> buffer = stackalloc byte[RequestBufferSize];
         var writer = new NetlinkMessageWriter(buffer, RTM_DELLINK, RequestAck, 0);
         new IfInfoMsg(AF_UNSPEC, 0, index, 0, 0).WriteTo(writer.Reserve(IfInfoMsg.Size));
-        requester.Execute(writer.Complete(), $"RTM_DELLINK index {index}");
+        _requester.Execute(writer.Complete(), $"RTM_DELLINK index {index}");
     }
 
     /// <summary>Deletes the link named <paramref name="name"/>; false when there was none.</summary>
@@ -162,7 +162,7 @@ public sealed partial class RtNetlink
         writer.WriteString(IFLA_IFNAME, name);
         try
         {
-            requester.Execute(writer.Complete(), $"RTM_DELLINK {name}");
+            _requester.Execute(writer.Complete(), $"RTM_DELLINK {name}");
             return true;
         }
         catch (NetlinkException e) when (e.Errno == Errno.ENODEV)

@@ -30,7 +30,7 @@ public sealed partial class RtNetlink
         new NdMsg(family, index, permanent ? NUD_PERMANENT : NUD_REACHABLE, 0, 0).WriteTo(writer.Reserve(NdMsg.Size));
         writer.WriteAddress(NDA_DST, address);
         writer.WriteAttribute(NDA_LLADDR, mac);
-        requester.Execute(writer.Complete(), $"RTM_NEWNEIGH {address} index {index}");
+        _requester.Execute(writer.Complete(), $"RTM_NEWNEIGH {address} index {index}");
     }
 
     /// <summary>Deletes the neighbour entry for <paramref name="address"/> on link <paramref name="index"/>; false when there is none.</summary>
@@ -45,7 +45,7 @@ public sealed partial class RtNetlink
         writer.WriteAddress(NDA_DST, address);
         try
         {
-            requester.Execute(writer.Complete(), $"RTM_DELNEIGH {address} index {index}");
+            _requester.Execute(writer.Complete(), $"RTM_DELNEIGH {address} index {index}");
             return true;
         }
         catch (NetlinkException e) when (e.Errno == Errno.ENOENT)
@@ -71,7 +71,7 @@ public sealed partial class RtNetlink
             writer.WriteInt32(NDA_IFINDEX, index);
         }
 
-        return requester.Dump(writer.Complete(), "RTM_GETNEIGH dump", message =>
+        return _requester.Dump(writer.Complete(), "RTM_GETNEIGH dump", message =>
             ParseNeighbor(message) is { } neighbor && (index == 0 || neighbor.LinkIndex == index) ? neighbor : null);
     }
 

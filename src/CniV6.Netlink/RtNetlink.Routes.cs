@@ -44,7 +44,7 @@ public sealed partial class RtNetlink
         Span<byte> buffer = stackalloc byte[RequestBufferSize];
         var writer = new NetlinkMessageWriter(buffer, RTM_GETROUTE, DumpRequest, 0);
         new RtMsg(familyCode, 0, 0, 0, 0, 0, 0, 0, 0).WriteTo(writer.Reserve(RtMsg.Size));
-        return requester.Dump(writer.Complete(), "RTM_GETROUTE dump", message =>
+        return _requester.Dump(writer.Complete(), "RTM_GETROUTE dump", message =>
             ParseRoute(message) is { } route && (table == RouteTable.Unspecified || route.Table == table) ? route : null);
     }
 
@@ -166,7 +166,7 @@ public sealed partial class RtNetlink
             writer.WriteUInt32(RTA_PRIORITY, priority);
         }
 
-        requester.Execute(writer.Complete(), $"{operation} {route.Destination}" +
+        _requester.Execute(writer.Complete(), $"{operation} {route.Destination}" +
             (route.Gateway is null ? string.Empty : $" via {route.Gateway}") +
             (route.OutputIndex > 0 ? $" index {route.OutputIndex}" : string.Empty) +
             (route.OnLink ? " onlink" : string.Empty));

@@ -61,7 +61,7 @@ public sealed partial class RtNetlink
             }
         }
 
-        requester.Execute(writer.Complete(), $"RTM_NEWLINK vxlan {name} id {settings.Vni} local {settings.Local} port {settings.Port}");
+        _requester.Execute(writer.Complete(), $"RTM_NEWLINK vxlan {name} id {settings.Vni} local {settings.Local} port {settings.Port}");
     }
 
     private static void WriteVxlanData(ref NetlinkMessageWriter writer, VxlanSettings settings)

@@ -22,19 +22,19 @@ public sealed partial class RtNetlink : IDisposable
     private const ushort CreateOrReplace = RequestAck | NetlinkHeaders.NLM_F_CREATE | NetlinkHeaders.NLM_F_REPLACE;
     private const ushort DumpRequest = NetlinkHeaders.NLM_F_REQUEST | NetlinkHeaders.NLM_F_DUMP;
 
-    private readonly NetlinkRequester requester;
+    private readonly NetlinkRequester _requester;
 
     internal RtNetlink(INetlinkTransport transport)
     {
         // Sequence numbers only need to differ between requests of this socket; a time-based start keeps a
         // reply to some earlier socket with the same port id from ever matching.
-        requester = new NetlinkRequester(transport, unchecked((uint)Environment.TickCount64));
+        _requester = new NetlinkRequester(transport, unchecked((uint)Environment.TickCount64));
     }
 
     /// <summary>Opens a NETLINK_ROUTE socket in the calling thread's network namespace.</summary>
     public static RtNetlink Open() => new(NetlinkSocket.Open(NetlinkHeaders.NETLINK_ROUTE));
 
-    public void Dispose() => requester.Dispose();
+    public void Dispose() => _requester.Dispose();
 
     private static byte FamilyOf(AddressFamily family) => family switch
     {

@@ -15,7 +15,7 @@ public sealed class ForwardingSysctls : IPacketForwarding
     // (pod veths, whose accept_ra the pod wiring sets to 0 itself).
     private static readonly string[] PseudoInterfaces = ["all", "default"];
 
-    private readonly string root;
+    private readonly string _root;
 
     public ForwardingSysctls()
         : this(DefaultRoot)
@@ -25,7 +25,7 @@ public sealed class ForwardingSysctls : IPacketForwarding
     /// <param name="procSysRoot">A directory laid out like /proc/sys (tests use a temporary copy).</param>
     internal ForwardingSysctls(string procSysRoot)
     {
-        root = procSysRoot;
+        _root = procSysRoot;
     }
 
     /// <summary>Enables forwarding for the requested families and returns the keys it had to change (empty when all were set).</summary>
@@ -35,7 +35,7 @@ public sealed class ForwardingSysctls : IPacketForwarding
         var changed = new List<string>();
         if (ipv6)
         {
-            string ipv6Conf = Path.Combine(root, "net/ipv6/conf");
+            string ipv6Conf = Path.Combine(_root, "net/ipv6/conf");
             if (!File.Exists(Path.Combine(ipv6Conf, "all/forwarding")))
             {
                 throw new InvalidOperationException($"IPv6 forwarding requested but {ipv6Conf}/all/forwarding does not exist: IPv6 is disabled on this node");
@@ -74,7 +74,7 @@ public sealed class ForwardingSysctls : IPacketForwarding
         return ipv6Done && ipv4Done ? [] : Enable(ipv6, ipv4);
     }
 
-    private string? TryRead(string key) => File.Exists(Path.Combine(root, key)) ? Read(key) : null;
+    private string? TryRead(string key) => File.Exists(Path.Combine(_root, key)) ? Read(key) : null;
 
     private void Set(string key, string value, List<string> changed)
     {
@@ -101,7 +101,7 @@ public sealed class ForwardingSysctls : IPacketForwarding
         }
     }
 
-    private string Read(string key) => File.ReadAllText(Path.Combine(root, key)).Trim();
+    private string Read(string key) => File.ReadAllText(Path.Combine(_root, key)).Trim();
 
-    private void Write(string key, string value) => File.WriteAllText(Path.Combine(root, key), value);
+    private void Write(string key, string value) => File.WriteAllText(Path.Combine(_root, key), value);
 }

@@ -22,11 +22,11 @@ public sealed class IptablesMasqueradeBackend : IMasqueradeBackend
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(60);
     private static readonly AddressFamily[] Families = [AddressFamily.InterNetworkV6, AddressFamily.InterNetwork];
 
-    private readonly IIptablesRunner runner;
-    private readonly IptablesMasqueradeMarkers markers;
+    private readonly IIptablesRunner _runner;
+    private readonly IptablesMasqueradeMarkers _markers;
     // Identifies the namespace the rules live in; 0 means "cannot tell", and then no marker is trusted.
-    private readonly Func<ulong> netnsIdentity;
-    private readonly Lazy<IptablesVariant> variant;
+    private readonly Func<ulong> _netnsIdentity;
+    private readonly Lazy<IptablesVariant> _variant;
 
     /// <summary>
     /// Rules in the network namespace of the calling thread, using the real iptables binaries. Markers are keyed
@@ -40,14 +40,14 @@ public sealed class IptablesMasqueradeBackend : IMasqueradeBackend
 
     internal IptablesMasqueradeBackend(IIptablesRunner runner, string markerDirectory, Func<ulong> netnsIdentity)
     {
-        this.runner = runner;
-        markers = new IptablesMasqueradeMarkers(markerDirectory);
-        this.netnsIdentity = netnsIdentity;
-        variant = new Lazy<IptablesVariant>(() => IptablesVariantDetector.Detect(runner));
+        _runner = runner;
+        _markers = new IptablesMasqueradeMarkers(markerDirectory);
+        _netnsIdentity = netnsIdentity;
+        _variant = new Lazy<IptablesVariant>(() => IptablesVariantDetector.Detect(runner));
     }
 
     /// <summary>The iptables implementation in use (detected on first use: costs a few processes).</summary>
-    public IptablesVariant Variant => variant.Value;
+    public IptablesVariant Variant => _variant.Value;
 
     /// <inheritdoc/>
     public string Name => Variant == IptablesVariant.Nft ? "iptables-nft" : "iptables-legacy";
@@ -70,19 +70,19 @@ public sealed class IptablesMasqueradeBackend : IMasqueradeBackend
             return;
         }
 
-        ulong inode = netnsIdentity();
+        ulong inode = _netnsIdentity();
         string chain = chains[0].Chain;
         string fingerprint = Fingerprint(chains);
         bool trustMarkers = !force && inode != 0;
-        if (trustMarkers && markers.Exists(inode, chain, fingerprint))
+        if (trustMarkers && _markers.Exists(inode, chain, fingerprint))
         {
             return;
         }
 
         // Serialize concurrent ADDs of this node: between save and restore another writer could add a second jump.
-        markers.EnsureDirectory();
-        using FileLock held = FileLock.Acquire(Path.Combine(markers.Directory, LockFileName), LockTimeout);
-        if (trustMarkers && markers.Exists(inode, chain, fingerprint))
+        _markers.EnsureDirectory();
+        using FileLock held = FileLock.Acquire(Path.Combine(_markers.Directory, LockFileName), LockTimeout);
+        if (trustMarkers && _markers.Exists(inode, chain, fingerprint))
         {
             return;
         }
@@ -98,20 +98,20 @@ public sealed class IptablesMasqueradeBackend : IMasqueradeBackend
             }
         }
 
-        markers.Write(inode, chain, fingerprint);
+        _markers.Write(inode, chain, fingerprint);
     }
 
     /// <summary>Deletes the jump and the chain in both families (what exists of them) and the marker.</summary>
     public void Remove(string network)
     {
         string chain = ChainName(network);
-        markers.EnsureDirectory();
-        using FileLock held = FileLock.Acquire(Path.Combine(markers.Directory, LockFileName), LockTimeout);
-        markers.Delete(netnsIdentity(), chain);
+        _markers.EnsureDirectory();
+        using FileLock held = FileLock.Acquire(Path.Combine(_markers.Directory, LockFileName), LockTimeout);
+        _markers.Delete(_netnsIdentity(), chain);
         foreach (AddressFamily family in Families)
         {
             var commands = new IptablesCommands(Variant, family);
-            IptablesResult saved = runner.Run(commands.Save, ["-t", "nat"], null);
+            IptablesResult saved = _runner.Run(commands.Save, ["-t", "nat"], null);
             if (saved.ExitCode != 0)
             {
                 // No nat table (or no such program): nothing of ours can be there.
@@ -246,7 +246,7 @@ public sealed class IptablesMasqueradeBackend : IMasqueradeBackend
 
     private string SaveNat(IptablesCommands commands)
     {
-        IptablesResult saved = runner.Run(commands.Save, ["-t", "nat"], null);
+        IptablesResult saved = _runner.Run(commands.Save, ["-t", "nat"], null);
         string command = $"{commands.Save} -t nat";
         if (saved.ExitCode != 0)
         {
@@ -264,7 +264,7 @@ public sealed class IptablesMasqueradeBackend : IMasqueradeBackend
 
     private void Restore(IptablesCommands commands, string script)
     {
-        IptablesResult restored = runner.Run(commands.Restore, ["--noflush", "--wait=10"], script);
+        IptablesResult restored = _runner.Run(commands.Restore, ["--noflush", "--wait=10"], script);
         if (restored.ExitCode != 0)
         {
             throw Failure(commands, $"{commands.Restore} --noflush", restored);

@@ -6,11 +6,11 @@ namespace CniV6.Plugin.Cli;
 /// </summary>
 internal sealed class CliArguments
 {
-    private readonly HashSet<string> flags;
+    private readonly HashSet<string> _flags;
 
     private CliArguments(HashSet<string> flags, IReadOnlyList<string> positionals)
     {
-        this.flags = flags;
+        _flags = flags;
         Positionals = positionals;
     }
 
@@ -50,5 +50,5 @@ internal sealed class CliArguments
         return new CliArguments(given, positionals);
     }
 
-    public bool Has(string flag) => flags.Contains(flag);
+    public bool Has(string flag) => _flags.Contains(flag);
 }

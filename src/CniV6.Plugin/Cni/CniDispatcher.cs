@@ -17,14 +17,14 @@ internal sealed partial class CniDispatcher
     /// <summary>Real configurations are a few KiB (prevResult included); this bounds memory for hostile input.</summary>
     public const int MaxStdinBytes = 1 << 20;
 
-    private readonly Func<string, string?> getEnvironmentVariable;
-    private readonly Stream stdin;
-    private readonly Stream stdout;
-    private readonly Func<LogSettings, ILoggerProvider> openLog;
-    private readonly Func<ILoggerProvider, NetworkConfig, ICniPlugin> createPlugin;
-    private readonly TimeProvider time;
-    private ILoggerProvider? logProvider;
-    private ILogger logger = NullLogger.Instance;
+    private readonly Func<string, string?> _getEnvironmentVariable;
+    private readonly Stream _stdin;
+    private readonly Stream _stdout;
+    private readonly Func<LogSettings, ILoggerProvider> _openLog;
+    private readonly Func<ILoggerProvider, NetworkConfig, ICniPlugin> _createPlugin;
+    private readonly TimeProvider _time;
+    private ILoggerProvider? _logProvider;
+    private ILogger _logger = NullLogger.Instance;
 
     /// <param name="getEnvironmentVariable">Usually <see cref="Environment.GetEnvironmentVariable(string)"/>.</param>
     /// <param name="stdin">Network configuration input; read at most <see cref="MaxStdinBytes"/> + 1 bytes.</param>
@@ -40,19 +40,19 @@ internal sealed partial class CniDispatcher
         Func<ILoggerProvider, NetworkConfig, ICniPlugin> createPlugin,
         TimeProvider? time = null)
     {
-        this.getEnvironmentVariable = getEnvironmentVariable;
-        this.stdin = stdin;
-        this.stdout = stdout;
-        this.openLog = openLog;
-        this.createPlugin = createPlugin;
-        this.time = time ?? TimeProvider.System;
+        _getEnvironmentVariable = getEnvironmentVariable;
+        _stdin = stdin;
+        _stdout = stdout;
+        _openLog = openLog;
+        _createPlugin = createPlugin;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>Handles one invocation; returns the process exit code (0 success, 1 error).</summary>
     public int Run()
     {
-        var started = time.GetTimestamp();
-        var command = getEnvironmentVariable(CniEnvironment.CommandVariable);
+        var started = _time.GetTimestamp();
+        var command = _getEnvironmentVariable(CniEnvironment.CommandVariable);
         byte[]? config = null;
         try
         {
@@ -64,7 +64,7 @@ internal sealed partial class CniDispatcher
                     WriteVersion();
                     return 0;
                 case CniCommand.Add or CniCommand.Del or CniCommand.Check or CniCommand.Gc or CniCommand.Status:
-                    var environment = CniEnvironment.Read(command, getEnvironmentVariable);
+                    var environment = CniEnvironment.Read(command, _getEnvironmentVariable);
                     config = ReadStdin();
                     Execute(environment, config, started);
                     return 0;
@@ -93,8 +93,8 @@ internal sealed partial class CniDispatcher
         }
         finally
         {
-            logProvider?.Dispose();
-            logProvider = null;
+            _logProvider?.Dispose();
+            _logProvider = null;
         }
     }
 
@@ -121,7 +121,7 @@ internal sealed partial class CniDispatcher
             environment.Path,
             config,
             stdinBytes);
-        var plugin = createPlugin(logProvider!, config);
+        var plugin = _createPlugin(_logProvider!, config);
         using var disposablePlugin = plugin as IDisposable;
         switch (environment.Command)
         {
@@ -218,8 +218,8 @@ internal sealed partial class CniDispatcher
 
     private void WriteStdout(byte[] json)
     {
-        stdout.Write(json);
-        stdout.Flush();
+        _stdout.Write(json);
+        _stdout.Flush();
     }
 
     private byte[] ReadStdin()
@@ -243,7 +243,7 @@ internal sealed partial class CniDispatcher
                     Array.Resize(ref buffer, Math.Min(buffer.Length * 4, MaxStdinBytes + 1));
                 }
 
-                var read = stdin.Read(buffer, length, buffer.Length - length);
+                var read = _stdin.Read(buffer, length, buffer.Length - length);
                 if (read == 0)
                 {
                     return buffer.AsSpan(0, length).ToArray();
@@ -268,14 +268,14 @@ internal sealed partial class CniDispatcher
     /// <summary>Opens the log once; failures before the config is known go to the default log file.</summary>
     private void EnsureLogOpen(LogSettings? settings)
     {
-        if (logProvider is not null)
+        if (_logProvider is not null)
         {
             return;
         }
 
-        logProvider = openLog(settings ?? new LogSettings(NetworkConfig.DefaultLogFile, LogLevel.Information));
-        logger = logProvider.CreateLogger(typeof(CniDispatcher).FullName!);
+        _logProvider = _openLog(settings ?? new LogSettings(NetworkConfig.DefaultLogFile, LogLevel.Information));
+        _logger = _logProvider.CreateLogger(typeof(CniDispatcher).FullName!);
     }
 
-    private long ElapsedMicroseconds(long started) => (long)time.GetElapsedTime(started).TotalMicroseconds;
+    private long ElapsedMicroseconds(long started) => (long)_time.GetElapsedTime(started).TotalMicroseconds;
 }

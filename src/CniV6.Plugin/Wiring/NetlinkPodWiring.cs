@@ -12,9 +12,9 @@ namespace CniV6.Plugin.Wiring;
 /// </summary>
 internal sealed class NetlinkPodWiring : IPodWiring, IDisposable
 {
-    private RtNetlink? node;
+    private RtNetlink? _node;
 
-    private RtNetlink Node => node ??= RtNetlink.Open();
+    private RtNetlink Node => _node ??= RtNetlink.Open();
 
     public IPodNamespace OpenPod(string netNsPath)
     {
@@ -67,8 +67,8 @@ internal sealed class NetlinkPodWiring : IPodWiring, IDisposable
 
     public void Dispose()
     {
-        node?.Dispose();
-        node = null;
+        _node?.Dispose();
+        _node = null;
     }
 
     private sealed class PodNamespace(NetlinkPodWiring wiring, SafeFd netNs) : IPodNamespace
