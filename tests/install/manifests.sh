@@ -12,7 +12,9 @@
 # Usage: bash tests/install/manifests.sh   (needs python3 with PyYAML: Debian's python3-yaml)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-exec python3 - "$repo/packaging/kubernetes/daemonset.yaml" "$repo/packaging/kubernetes/rbac.yaml" <<'PY'
+# Debian's interpreter on purpose: python3-yaml (scripts/deps.sh) installs PyYAML for it, and a python3
+# earlier on PATH (pyenv, a venv) may not have it.
+exec /usr/bin/python3 - "$repo/packaging/kubernetes/daemonset.yaml" "$repo/packaging/kubernetes/rbac.yaml" <<'PY'
 import re
 import sys
 
