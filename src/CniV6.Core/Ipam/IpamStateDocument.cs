@@ -48,4 +48,14 @@ internal sealed class AllocationDocument
 
     [JsonPropertyName("created")]
     public DateTimeOffset? Created { get; set; }
+
+    /// <summary>K8S_POD_NAMESPACE of the ADD; absent when the runtime passed none (and in files written before it existed).</summary>
+    [JsonPropertyName("podNamespace")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? PodNamespace { get; set; }
+
+    /// <summary>K8S_POD_NAME of the ADD, written together with <see cref="PodNamespace"/>.</summary>
+    [JsonPropertyName("podName")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? PodName { get; set; }
 }

@@ -146,7 +146,15 @@ internal static class IpamStateReader
                 addresses.Add(address);
             }
 
-            allocations.Add(new Allocation(entry.ContainerId!, entry.IfName!, addresses, entry.NetNs, entry.Created.Value));
+            PodReference? pod = null;
+            if (entry.PodNamespace is not null || entry.PodName is not null)
+            {
+                pod = PodReference.IsValid(entry.PodNamespace, entry.PodName)
+                    ? new PodReference(entry.PodNamespace!, entry.PodName!)
+                    : throw new IpamStoreCorruptException(path, $"allocation of {who} has an invalid pod '{entry.PodNamespace}/{entry.PodName}'");
+            }
+
+            allocations.Add(new Allocation(entry.ContainerId!, entry.IfName!, addresses, entry.NetNs, entry.Created.Value, pod));
         }
 
         return allocations;

@@ -98,8 +98,9 @@ public sealed class IpamStore : IDisposable
     /// Gives the attachment one address from each pool (at most one IPv6 and one IPv4 pool). A retried ADD for an
     /// attachment that already holds addresses gets its existing allocation back unchanged.
     /// </summary>
+    /// <param name="pod">The pod CNI_ARGS named, recorded for people reading the store (<c>cniv6 ipam list</c>).</param>
     /// <exception cref="PoolExhaustedException">a pool has no free address; nothing was allocated.</exception>
-    public Allocation Allocate(string containerId, string ifName, IReadOnlyList<IPNetwork> pools, string? netns)
+    public Allocation Allocate(string containerId, string ifName, IReadOnlyList<IPNetwork> pools, string? netns, PodReference? pod = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(pools);
@@ -124,7 +125,7 @@ public sealed class IpamStore : IDisposable
             chosen.Add((cursor, address, offset));
         }
 
-        var allocation = new Allocation(containerId, ifName, [.. chosen.Select(c => c.Address)], netns, _time.GetUtcNow());
+        var allocation = new Allocation(containerId, ifName, [.. chosen.Select(c => c.Address)], netns, _time.GetUtcNow(), pod);
         Dictionary<IPNetwork, UInt128> cursorsAfter = CurrentCursors();
         foreach ((PoolCursor cursor, _, UInt128 offset) in chosen)
         {
@@ -321,6 +322,8 @@ public sealed class IpamStore : IDisposable
                 Addresses = [.. a.Addresses.Select(x => x.ToString())],
                 NetNs = a.NetNs,
                 Created = a.Created,
+                PodNamespace = a.Pod?.Namespace,
+                PodName = a.Pod?.Name,
             })],
         };
 

@@ -21,6 +21,8 @@ internal static class CommandLine
     public static readonly IReadOnlyList<ICliVerb> Verbs =
     [
         new VersionVerb(),
+        new DoctorVerb(),
+        new IpamVerb(),
     ];
 
     private static readonly string[] HelpFlags = ["--help", "-h"];
@@ -52,6 +54,11 @@ internal static class CommandLine
             console.Error.WriteLine();
             console.Error.Write(e.Verb?.Usage ?? Usage());
             return UsageExitCode;
+        }
+        catch (CliFailureException e)
+        {
+            console.Error.WriteLine($"cniv6: {e.Message}");
+            return CliFailureException.ExitCode;
         }
     }
 

@@ -1,7 +1,7 @@
 namespace CniV6.Plugin.Cli;
 
 /// <summary>
-/// One verb of <c>cniv6</c> run by hand (no CNI_COMMAND): <c>version</c> today, <c>doctor</c> and <c>ipam</c> later.
+/// One verb of <c>cniv6</c> run by hand (no CNI_COMMAND): <c>version</c>, <c>doctor</c>, <c>ipam</c>.
 /// A verb is one file implementing this plus its line in <see cref="CommandLine.Verbs"/>.
 /// </summary>
 internal interface ICliVerb

@@ -22,7 +22,8 @@ internal sealed class BuiltInIpam(NetworkConfig config) : IIpam
     {
         try
         {
-            var allocation = WithStore(store => store.Allocate(request.ContainerId, request.IfName, config.Ipam.Pools, request.NetNs));
+            var allocation = WithStore(store => store.Allocate(
+                request.ContainerId, request.IfName, config.Ipam.Pools, request.NetNs, PodReference.FromCniArgs(request.Args)));
             return IpamResult.From(allocation, config.Ipam.Pools);
         }
         catch (PoolExhaustedException e)

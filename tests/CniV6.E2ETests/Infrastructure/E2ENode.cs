@@ -15,13 +15,15 @@ internal sealed class E2ENode : IDisposable
     private readonly List<PodSandbox> pods = [];
     private int conflistCount;
 
-    public E2ENode()
+    /// <param name="namespacePrefix">Prefix of the node's and its pods' namespaces (and of the work dir).</param>
+    public E2ENode(string namespacePrefix = NetworkNamespace.Prefix)
     {
         RootRequirement.Ensure();
-        WorkDir = Directory.CreateTempSubdirectory("cv6e-").FullName;
+        NamespacePrefix = namespacePrefix;
+        WorkDir = Directory.CreateTempSubdirectory(namespacePrefix).FullName;
         try
         {
-            Namespace = new NetworkNamespace("node");
+            Namespace = new NetworkNamespace("node", namespacePrefix);
         }
         catch
         {
@@ -31,6 +33,9 @@ internal sealed class E2ENode : IDisposable
     }
 
     public NetworkNamespace Namespace { get; }
+
+    /// <summary>Prefix of every namespace this node creates.</summary>
+    public string NamespacePrefix { get; }
 
     /// <summary>Scratch directory of this node (deleted on Dispose).</summary>
     public string WorkDir { get; }
@@ -47,7 +52,7 @@ internal sealed class E2ENode : IDisposable
     /// <summary>A new pod sandbox, removed with the node.</summary>
     public PodSandbox CreatePod()
     {
-        var pod = new PodSandbox();
+        var pod = new PodSandbox(NamespacePrefix);
         pods.Add(pod);
         return pod;
     }

@@ -13,9 +13,10 @@ internal sealed class NetworkNamespace : IDisposable
 
     private bool disposed;
 
-    public NetworkNamespace(string role)
+    /// <param name="prefix">The name prefix; <see cref="Prefix"/> unless a suite keeps its namespaces apart by its own.</param>
+    public NetworkNamespace(string role, string prefix = Prefix)
     {
-        Name = $"{Prefix}{role}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+        Name = $"{prefix}{role}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
         ProcessRunner.RunChecked("ip", "netns", "add", Name);
         try
         {

@@ -8,9 +8,9 @@ namespace CniV6.E2ETests.Infrastructure;
 /// <summary>A pod as the runtime sees it: a sandbox network namespace, a container id and CNI_IFNAME.</summary>
 internal sealed class PodSandbox : IDisposable
 {
-    public PodSandbox()
+    public PodSandbox(string namespacePrefix = NetworkNamespace.Prefix)
     {
-        Namespace = new NetworkNamespace("pod");
+        Namespace = new NetworkNamespace("pod", namespacePrefix);
         ContainerId = "cv6e" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
     }
 

@@ -30,7 +30,8 @@ public sealed class CommandLineTests
 
         Assert.Equal(0, code);
         Assert.Equal(CommandLine.Usage(), stdout);
-        Assert.All(CommandLine.Verbs, verb => Assert.Contains($"  {verb.Name}  {verb.Summary}", stdout, StringComparison.Ordinal));
+        int width = CommandLine.Verbs.Max(v => v.Name.Length);
+        Assert.All(CommandLine.Verbs, verb => Assert.Contains($"  {verb.Name.PadRight(width)}  {verb.Summary}", stdout, StringComparison.Ordinal));
         Assert.Empty(stderr);
     }
 

@@ -1,0 +1,291 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using CniV6.E2ETests.Infrastructure;
+using CniV6.Linux;
+
+namespace CniV6.E2ETests.Operability;
+
+/// <summary>
+/// <c>cniv6 doctor</c> in a throwaway node namespace: a healthy node is all ok, and each broken condition (created for
+/// real in the namespace) gives its finding and the fix text; where the fix is a command, running it verbatim in the
+/// node makes the check ok again.
+/// </summary>
+[Collection(OperabilityCollection.Name)]
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class DoctorTests
+{
+    [Fact]
+    public void A_healthy_node_reports_every_check_ok_and_exits_0()
+    {
+        using var node = new OperabilityNode();
+        node.AddPod();
+
+        DoctorRun run = node.Doctor();
+
+        Assert.True(run.Findings.All(f => f.Status == "ok"), run.ToString());
+        Assert.Equal(0, run.Process.ExitCode);
+        Assert.Equal("ok", run.Result);
+        Assert.Equal(
+            ["forwarding", "accept_ra", "default-route", "nat", "conflist", "plugin", "ipam", "mtu", "dns", "dns-port", "bridge-nf"],
+            run.Findings.Select(f => f.Check).Distinct());
+    }
+
+    [Fact]
+    public void A_healthy_node_s_table_has_a_header_a_row_per_finding_and_a_summary()
+    {
+        using var node = new OperabilityNode();
+        node.AddPod();
+
+        ProcessResult table = node.Namespace.Exec(RepoLayout.PluginBinary, ["doctor", .. node.Options]);
+
+        Assert.True(table.Succeeded, table.Describe());
+        string[] lines = table.StandardOutput.TrimEnd().Split('\n');
+        Assert.Matches("^CHECK +STATUS +FOUND +FIX$", lines[0]);
+        Assert.Matches(@"^forwarding +ok +IPv6: net\.ipv6\.conf\.all\.forwarding = 1", lines[1]);
+        Assert.Matches(@"^\d+ ok, 0 warn, 0 fail$", lines[^1]);
+    }
+
+    [Fact]
+    public void Forwarding_off_fails_per_family_and_the_fix_turns_it_on()
+    {
+        using var node = new OperabilityNode();
+        node.AddPod();
+        node.Sysctl("net.ipv6.conf.all.forwarding", "0");
+        node.Sysctl("net.ipv4.ip_forward", "0");
+
+        DoctorRun run = node.Doctor();
+
+        Assert.Equal(1, run.Process.ExitCode);
+        var ipv6 = run.Single("forwarding", "IPv6: net.ipv6.conf.all.forwarding = 0");
+        Assert.Equal("fail", ipv6.Status);
+        Assert.EndsWith("net.ipv6.conf.all.forwarding=1", ipv6.Fix, StringComparison.Ordinal);
+        var ipv4 = run.Single("forwarding", "IPv4: net.ipv4.ip_forward = 0");
+        Assert.Equal("sysctl -w net.ipv4.ip_forward=1", ipv4.Fix);
+
+        Assert.True(node.RunFix(ipv6.Fix!).Succeeded);
+        Assert.True(node.RunFix(ipv4.Fix!).Succeeded);
+        Assert.All(node.Doctor().Findings.Where(f => f.Check == "forwarding"), f => Assert.Equal("ok", f.Status));
+    }
+
+    [Fact]
+    public void An_RA_default_route_on_accept_ra_1_is_flagged_and_the_forwarding_fix_keeps_it()
+    {
+        using var node = new OperabilityNode();
+        using var radvd = Radvd.Start(node);
+        node.Namespace.Ip("-6", "route", "del", "default");
+        node.Sysctl("net.ipv6.conf.all.forwarding", "0");
+        node.Sysctl($"net.ipv6.conf.{OperabilityNode.Uplink}.accept_ra", "1");
+        node.Sysctl($"net.ipv6.conf.{OperabilityNode.Uplink}.accept_ra_defrtr", "1");
+        Radvd.WaitForRaDefaultRoute(node);
+
+        DoctorRun before = node.Doctor();
+
+        var acceptRa = before.Single("accept_ra", $"{OperabilityNode.Uplink}: RA default route with accept_ra = 1: turning forwarding on will lose it");
+        Assert.Equal("warn", acceptRa.Status);
+        Assert.Equal($"sysctl -w net.ipv6.conf.{OperabilityNode.Uplink}.accept_ra=2", acceptRa.Fix);
+        var forwarding = before.Single("forwarding", "IPv6: net.ipv6.conf.all.forwarding = 0");
+        Assert.Equal($"sysctl -w net.ipv6.conf.{OperabilityNode.Uplink}.accept_ra=2 net.ipv6.conf.all.forwarding=1", forwarding.Fix);
+
+        // The fix as printed: accept_ra=2 first, so turning forwarding on keeps the RA default route.
+        Assert.True(node.RunFix(forwarding.Fix!).Succeeded);
+        DoctorRun after = node.Doctor();
+        Assert.Equal("ok", after.Single("accept_ra", "accept_ra = 2").Status);
+        Assert.Equal("ok", after.Single("default-route", "IPv6: default via fe80::").Status);
+
+        // With forwarding on, accept_ra=1 means the kernel ignores further RAs: the route dies with its lifetime.
+        node.Sysctl($"net.ipv6.conf.{OperabilityNode.Uplink}.accept_ra", "1");
+        var broken = node.Doctor().Single("accept_ra", "while forwarding is on");
+        Assert.Equal("fail", broken.Status);
+        Assert.Equal($"sysctl -w net.ipv6.conf.{OperabilityNode.Uplink}.accept_ra=2", broken.Fix);
+    }
+
+    [Fact]
+    public void No_IPv6_default_route_fails_with_the_route_to_add()
+    {
+        using var node = new OperabilityNode();
+        node.AddPod();
+        node.Namespace.Ip("-6", "route", "del", "default");
+
+        DoctorRun run = node.Doctor();
+
+        Assert.Equal(1, run.Process.ExitCode);
+        var finding = run.Single("default-route", "IPv6: no default route");
+        Assert.Equal("fail", finding.Status);
+        Assert.StartsWith($"ip -6 route add default via <router-address> dev {OperabilityNode.Uplink}", finding.Fix, StringComparison.Ordinal);
+        Assert.Equal("ok", run.Single("default-route", "IPv4: default via 192.0.2.1").Status);
+    }
+
+    [Fact]
+    public void A_flushed_nat_table_fails_and_the_printed_restore_script_repairs_it()
+    {
+        using var node = new OperabilityNode();
+        node.AddPod();
+        node.Namespace.ExecChecked("ip6tables", "-t", "nat", "-F");
+        node.Namespace.ExecChecked("ip6tables", "-t", "nat", "-X");
+
+        DoctorRun run = node.Doctor();
+
+        Assert.Equal(1, run.Process.ExitCode);
+        string chain = NodeNaming.MasqueradeChain(node.NetworkName);
+        var finding = run.Single("nat", $"IPv6: ip6tables nat: chain {chain} of network {node.NetworkName} is missing");
+        Assert.Equal("fail", finding.Status);
+        Assert.Contains("POSTROUTING jump", finding.Found, StringComparison.Ordinal);
+        Assert.StartsWith("printf '%s\\n' '*nat'", finding.Fix, StringComparison.Ordinal);
+        Assert.Equal("ok", run.Single("nat", "IPv4:").Status);
+
+        ProcessResult fixed_ = node.RunFix(finding.Fix!);
+        Assert.True(fixed_.Succeeded, fixed_.Describe());
+        Assert.Equal("ok", node.Doctor().Single("nat", "IPv6:").Status);
+        Assert.Contains($"-A {chain} -s fd00:6f::/64 -j MASQUERADE", node.Node.NatTable(ipv6: true), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_chained_plugin_missing_from_the_bin_dir_fails_with_the_install_command()
+    {
+        using var node = new OperabilityNode();
+        node.WriteConflist("10-cniv6.conflist", new JsonObject { ["type"] = "cv6o-missing" }, ConfLists.PortMap());
+
+        DoctorRun run = node.Doctor();
+
+        Assert.Equal(1, run.Process.ExitCode);
+        var missing = run.Single("conflist", "chains 'cv6o-missing', which is not in");
+        Assert.Equal("fail", missing.Status);
+        Assert.StartsWith($"install the 'cv6o-missing' plugin into {node.BinDir}", missing.Fix, StringComparison.Ordinal);
+        var portmap = run.Single("conflist", "chains 'portmap'");
+        Assert.Equal($"install -m 0755 /usr/lib/cni/portmap {node.BinDir}/portmap", portmap.Fix);
+    }
+
+    [Fact]
+    public void Another_configuration_sorting_first_fails_with_the_rename_that_disables_it()
+    {
+        using var node = new OperabilityNode();
+        string other = Path.Combine(node.ConfDir, "05-other.conflist");
+        File.WriteAllText(other, """{"cniVersion":"1.0.0","name":"other","plugins":[{"type":"bridge"}]}""");
+
+        DoctorRun run = node.Doctor();
+
+        var finding = run.Single("conflist", $"{other} (network other, bridge) sorts before 10-cniv6.conflist");
+        Assert.Equal("fail", finding.Status);
+        Assert.Equal($"mv {other} {other}.disabled", finding.Fix);
+        Assert.True(node.RunFix(finding.Fix!).Succeeded);
+        Assert.Equal("ok", node.Doctor().Single("conflist", node.ConflistPath).Status);
+    }
+
+    [Fact]
+    public void A_missing_or_different_plugin_binary_is_reported()
+    {
+        using var node = new OperabilityNode();
+        File.Delete(Path.Combine(node.BinDir, "cniv6"));
+
+        var missing = node.Doctor().Single("plugin", "does not exist");
+        Assert.Equal("fail", missing.Status);
+        Assert.Equal($"install -m 0755 {RepoLayout.PluginBinary} {node.BinDir}/cniv6", missing.Fix);
+
+        File.WriteAllText(Path.Combine(node.BinDir, "cniv6"), "#!/bin/sh\necho 'CNI cniv6 plugin v0.0.1'\n");
+        File.SetUnixFileMode(Path.Combine(node.BinDir, "cniv6"), (UnixFileMode)0b111_101_101);
+        var old = node.Doctor().Single("plugin", "is v0.0.1, this doctor is v");
+        Assert.Equal("warn", old.Status);
+    }
+
+    [Fact]
+    public void A_leaked_allocation_is_found_and_the_printed_release_frees_it()
+    {
+        using var node = new OperabilityNode();
+        node.AddPod();
+        PodSandbox leaked = node.AddPod();
+        IPAddress address = leaked.Address(AddressFamily.InterNetworkV6);
+        leaked.Namespace.Delete(); // the runtime lost the sandbox and never called DEL: netns and veth are gone
+
+        DoctorRun run = node.Doctor();
+
+        Assert.Equal(0, run.Process.ExitCode);
+        var leak = run.Single("ipam", $"leak: {address}");
+        Assert.Equal("warn", leak.Status);
+        Assert.Contains($"held by {leaked.ContainerId}/eth0 (pod default/pod-{leaked.ContainerId})", leak.Found, StringComparison.Ordinal);
+        Assert.Equal($"cniv6 ipam release {leaked.ContainerId} --yes --conf-dir {node.ConfDir}", leak.Fix);
+        Assert.Equal("ok", run.Single("ipam", "pool fd00:6f::/64: 2 used").Status);
+
+        ProcessResult released = node.RunFix(leak.Fix!);
+        Assert.True(released.Succeeded, released.Describe());
+        DoctorRun after = node.Doctor();
+        Assert.Equal("ok", after.Single("ipam", "1 allocations of network cv6o-net, no leaks").Status);
+    }
+
+    [Fact]
+    public void A_host_veth_without_allocation_is_an_orphan_to_delete()
+    {
+        using var node = new OperabilityNode();
+        PodSandbox pod = node.AddPod();
+        node.Namespace.ExecChecked(RepoLayout.PluginBinary, "ipam", "release", pod.ContainerId, "--yes", "--conf-dir", node.ConfDir);
+        string veth = NodeNaming.HostVeth(pod.ContainerId, pod.IfName);
+
+        var orphan = node.Doctor().Single("ipam", $"host veth {veth}");
+        Assert.Equal("warn", orphan.Status);
+        Assert.Equal($"ip link del {veth}", orphan.Fix);
+    }
+
+    [Fact]
+    public void IPv6_only_pools_with_an_IPv4_only_resolv_conf_warn_with_the_fix()
+    {
+        using var node = new OperabilityNode("fd00:6f::/64");
+        File.WriteAllText(node.ResolvConf, "search cluster.example\nnameserver 168.63.129.16\n");
+
+        var finding = node.Doctor().Single("dns", "pools are IPv6-only but every resolver");
+        Assert.Equal("warn", finding.Status);
+        Assert.Contains("is IPv4 (168.63.129.16): CoreDNS cannot reach its upstreams", finding.Found, StringComparison.Ordinal);
+        Assert.StartsWith($"give {node.ResolvConf} an IPv6 resolver", finding.Fix, StringComparison.Ordinal);
+        Assert.Contains("forward . <IPv6 resolver>", finding.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_listener_on_port_53_in_the_node_warns()
+    {
+        using var node = new OperabilityNode();
+        using Socket listener = NetNamespace.Run(node.Namespace.Path, () =>
+        {
+            var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp);
+            socket.Bind(new IPEndPoint(IPAddress.Parse("2001:db8:c6::2"), 53));
+            return socket;
+        });
+
+        var finding = node.Doctor().Single("dns-port", "port 53 is taken (udp [2001:db8:c6::2]:53)");
+        Assert.Equal("warn", finding.Status);
+        Assert.StartsWith("ss -lntup 'sport = :53'", finding.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_pod_MTU_larger_than_the_uplink_s_fails()
+    {
+        using var node = new OperabilityNode();
+        node.AddPod();
+        node.Namespace.Ip("link", "set", OperabilityNode.Uplink, "mtu", "1400");
+
+        DoctorRun run = node.Doctor();
+
+        Assert.Equal(1, run.Process.ExitCode);
+        var configured = run.Single("mtu", $"configured pod MTU 1500 > uplink {OperabilityNode.Uplink} MTU 1400");
+        Assert.Equal("fail", configured.Status);
+        Assert.StartsWith($"set \"mtu\": 1400 in {node.ConflistPath}", configured.Fix, StringComparison.Ordinal);
+        Assert.Equal("fail", run.Single("mtu", "1 pod veth(s) with MTU > uplink").Status);
+    }
+
+    [Fact]
+    public void Bridge_netfilter_off_warns_when_the_module_is_there()
+    {
+        using var node = new OperabilityNode();
+        if (node.Namespace.Exec("sysctl", "-n", "net.bridge.bridge-nf-call-ip6tables").ExitCode != 0)
+        {
+            Assert.Equal("ok", node.Doctor().Single("bridge-nf", "br_netfilter not loaded").Status);
+            return;
+        }
+
+        node.Sysctl("net.bridge.bridge-nf-call-ip6tables", "0");
+
+        var finding = node.Doctor().Single("bridge-nf", "net.bridge.bridge-nf-call-ip6tables = 0");
+        Assert.Equal("warn", finding.Status);
+        Assert.StartsWith("sysctl -w net.bridge.bridge-nf-call-ip6tables=1", finding.Fix, StringComparison.Ordinal);
+        Assert.True(node.RunFix(finding.Fix!.Split(" && ")[0]).Succeeded);
+        Assert.Equal("ok", node.Doctor().Single("bridge-nf", "ip6tables = 1").Status);
+    }
+}
