@@ -112,6 +112,8 @@ stage() { # stage NAME SECONDS COMMAND...
 # Every shell script in the repository through shellcheck (warnings included).
 # shellcheck disable=SC2016  # expanded by the inner bash
 stage "shellcheck (*.sh)" 120 bash -c 'git ls-files -z -- "*.sh" .ci/run | xargs -0 shellcheck -x && echo "shellcheck: $(git ls-files -- "*.sh" .ci/run | wc -l) scripts clean"'
+# The Kubernetes manifests parse, and the DaemonSet mounts, metrics address, memory limit and RBAC hold.
+stage "manifests (yaml)" 60 bash tests/install/manifests.sh
 # systemd-nspawn boots a fresh Debian 12 (mmdebstrap), the README's systemd steps run verbatim inside it.
 stage "systemd unit boots (nspawn)" "${SYSTEMD_CHECK_SECONDS:-600}" bash tests/install/systemd-boot.sh
 # buildah builds the runtime image on a locally made base; agent and plugin run from it.

@@ -141,6 +141,10 @@ done
 check "agent ready (GET /readyz -> 200)" test "$ready" = 1
 check "conflist written" test -s "$mnt/etc/cni/net.d/10-cniv6.conflist"
 check "plugin installed into /opt/cni/bin" cmp -s "$mnt/opt/cni/bin/cniv6" "$mnt/usr/local/bin/cniv6"
+for p in portmap loopback; do
+  check "$p installed into /opt/cni/bin by the agent (the node had none)" cmp -s "$mnt/opt/cni/bin/$p" "$mnt/usr/lib/cniv6/plugins/$p"
+done
+check "conflist chains portmap" grep -q '"type": "portmap"' "$mnt/etc/cni/net.d/10-cniv6.conflist"
 check "route to the peer's IPv6 pod CIDR" grep -q 'fd00:10:244:2::/64 via fd00:5a::2' <<<"$(ip -n "$node" -6 route show proto 198)"
 check "route to the peer's IPv4 pod CIDR" grep -q '10.244.2.0/24 via 10.98.0.2' <<<"$(ip -n "$node" -4 route show proto 198)"
 sed 's/^/  agent: /' "$work/agent.log" | head -n 20

@@ -3,8 +3,9 @@
 # network namespace) on a fresh Debian 12 root file system made by mmdebstrap, runs the README's
 # "Plain hosts (systemd)" steps verbatim inside it, and checks that cniv6-agent.service reaches
 # active (Type=notify: the agent's first sync is done), that the conflist and the plugin appear, and
-# prints `systemd-analyze security` for the unit; then runs the README's uninstall steps verbatim and
-# checks that nothing is left (unit, files, NAT chains of both families, routes).
+# prints `systemd-analyze security` for the unit; then runs the README's uninstall steps verbatim
+# (`cniv6-agent uninstall` among them) and checks that nothing of cniv6 is left (unit, files, NAT chains
+# of both families, routes, host veths) and that someone else's veth is.
 # Exit: 0 passed, 1 failed, 77 skipped (this kernel or container cannot boot systemd in a container;
 # the reason is printed on a line starting with "SKIP:").
 # Usage: sudo tests/install/systemd-boot.sh     (test.sh runs it, bounded by `timeout`)
@@ -138,8 +139,13 @@ else
   status=1
 fi
 
-echo "== README uninstall steps, verbatim (with a pod's host veth left on the node)"
-in_container ip link add cv6aaaaaaaaaaa type veth peer name podside0
+echo "== README uninstall steps, verbatim (with a pod's host veth and someone else's veth on the node)"
+# A pod's host veth as the plugin names and labels it: cv6 + 11 hex of SHA-256(containerID/ifname), alias
+# "cniv6 <network> <containerID> <ifname>" (systemd/agent.json's network is "cniv6").
+pod_veth="cv6$(printf '%s' 'cv6i-pod/eth0' | sha256sum | cut -c1-11)"
+in_container ip link add "$pod_veth" type veth peer name podside0
+in_container ip link set "$pod_veth" alias "cniv6 cniv6 cv6i-pod eth0"
+in_container ip link add other0 type veth peer name other1
 if ! in_container timeout 60 bash -euxo pipefail -c '. /root/uninstall-steps.sh'; then
   echo "the README's uninstall steps failed" >&2
   status=1
@@ -154,6 +160,7 @@ leftovers=$(in_container bash -c '
   for t in iptables-save ip6tables-save; do $t -t nat | grep -q CNIV6 && echo "left: CNIV6 rules ($t)"; done
   [ -n "$(ip -6 route show proto 198; ip -4 route show proto 198)" ] && echo "left: routes of protocol 198"
   ip -o link show | grep -q ": cv6" && echo "left: cv6 host veths"
+  ip -o link show other0 >/dev/null 2>&1 || echo "removed: someone else'"'"'s veth other0"
   true')
 if [ -n "$leftovers" ]; then
   echo "$leftovers" >&2

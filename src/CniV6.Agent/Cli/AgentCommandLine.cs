@@ -18,6 +18,7 @@ internal static class AgentCommandLine
     private static readonly Func<VerbContext, Command>[] Verbs =
     [
         RunVerb.Create,
+        UninstallVerb.Create,
     ];
 
     /// <summary>Arguments are taken literally: no <c>@file</c> response files.</summary>

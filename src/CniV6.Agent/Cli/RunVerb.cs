@@ -70,6 +70,8 @@ internal static class RunVerb
             services.AddSingleton<KubernetesEventRecorder>();
             services.AddSingleton<IClusterEvents>(provider => provider.GetRequiredService<KubernetesEventRecorder>());
             services.AddHostedService(provider => provider.GetRequiredService<KubernetesEventRecorder>());
+            // NetworkUnavailable=False on this Node after the first sync (clouds taint new nodes until a CNI says so).
+            services.AddHostedService<NodeNetworkCondition>();
         }
         else
         {

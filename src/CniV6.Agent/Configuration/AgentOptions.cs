@@ -29,7 +29,15 @@ internal sealed record AgentOptions
 
     public bool IpMasq { get; init; } = true;
 
+    /// <summary>Chain the reference portmap plugin (hostPort) after cniv6, as long as the CNI bin dir has it.</summary>
     public bool Portmap { get; init; } = true;
+
+    /// <summary>
+    /// Where a reference plugin the bin dir lacks (<see cref="Dataplane.ReferencePlugins"/>) is copied from, first match
+    /// wins. Empty here (nothing is installed); <see cref="AgentOptionsReader"/> supplies
+    /// <see cref="AgentOptionsReader.DefaultReferencePluginDirs"/> when the configuration does not say.
+    /// </summary>
+    public IReadOnlyList<string> ReferencePluginDirs { get; init; } = [];
 
     public string IpamDataDir { get; init; } = "/var/lib/cni/cniv6";
 

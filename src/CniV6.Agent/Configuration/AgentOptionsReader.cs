@@ -13,6 +13,9 @@ namespace CniV6.Agent.Configuration;
 /// </summary>
 internal static class AgentOptionsReader
 {
+    /// <summary>The image's copies (Dockerfile), then Debian's containernetworking-plugins.</summary>
+    public static IReadOnlyList<string> DefaultReferencePluginDirs { get; } = ["/usr/lib/cniv6/plugins", "/usr/lib/cni"];
+
     public static AgentOptions Read(IConfiguration configuration, string? defaultPluginSource = null)
     {
         var nodeName = configuration["NodeName"];
@@ -35,6 +38,7 @@ internal static class AgentOptionsReader
             Mtu = ParseOptionalInt(configuration, "Cni:Mtu", 1280, 65535),
             IpMasq = ParseBool(configuration, "Cni:IpMasq", true),
             Portmap = ParseBool(configuration, "Cni:Portmap", true),
+            ReferencePluginDirs = ParseDirectories(configuration.GetSection("Cni:ReferencePluginDirs")) ?? DefaultReferencePluginDirs,
             IpamDataDir = configuration["Cni:IpamDataDir"] ?? "/var/lib/cni/cniv6",
             RoutingMode = ParseRoutingMode(configuration["Routing:Mode"]),
             ExtraMasqueradeExcludes = ParseNetworks(configuration.GetSection("Cni:MasqueradeExclude")),
@@ -144,6 +148,28 @@ internal static class AgentOptionsReader
         }
 
         return network;
+    }
+
+    /// <summary>Absolute directories, as a list or one comma-separated value; null when the key is absent ("" means none).</summary>
+    private static IReadOnlyList<string>? ParseDirectories(IConfigurationSection section)
+    {
+        if (!section.Exists())
+        {
+            return null;
+        }
+
+        var values = section.Value is { } single
+            ? single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : section.GetChildren().Select(c => c.Value ?? "").ToArray();
+        foreach (var value in values)
+        {
+            if (!Path.IsPathFullyQualified(value) || value.Contains('\0', StringComparison.Ordinal))
+            {
+                throw new AgentConfigurationException($"{section.Path}: \"{value}\" is not an absolute path");
+            }
+        }
+
+        return values;
     }
 
     private static IPAddress ParseAddress(string? value, string key) =>

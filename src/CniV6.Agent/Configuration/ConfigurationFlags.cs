@@ -20,6 +20,7 @@ internal static class ConfigurationFlags
         ("--cni-conf-dir", "Cni:ConfDir", "Where the conflist is written (default /etc/cni/net.d)"),
         ("--cni-bin-dir", "Cni:BinDir", "Where the cniv6 plugin is installed (default /opt/cni/bin)"),
         ("--plugin-source", "Cni:PluginSource", "The plugin binary to install (default: cniv6 next to the agent)"),
+        ("--reference-plugin-dirs", "Cni:ReferencePluginDirs", "Comma-separated directories portmap and loopback are copied from when the CNI bin dir has none (default /usr/lib/cniv6/plugins,/usr/lib/cni; empty: never)"),
         ("--network-name", "Cni:NetworkName", "CNI network name (default cniv6)"),
         ("--mtu", "Cni:Mtu", "Pod MTU (default: the uplink's, less the routing mode's overhead)"),
         ("--ipam-data-dir", "Cni:IpamDataDir", "IPAM state directory shared with the plugin (default /var/lib/cni/cniv6)"),

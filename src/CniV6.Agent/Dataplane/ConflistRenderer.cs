@@ -28,7 +28,8 @@ internal static class ConflistRenderer
     /// </summary>
     public static IReadOnlyList<string> CniVersions { get; } = ["1.0.0", "1.1.0"];
 
-    public static byte[] Render(AgentOptions options, ClusterState state, int mtu)
+    /// <summary>The list for this node; <paramref name="portmap"/> chains the reference portmap after cniv6 (hostPort).</summary>
+    public static byte[] Render(AgentOptions options, ClusterState state, int mtu, bool portmap)
     {
         var cniv6 = new NetworkConfig
         {
@@ -56,7 +57,7 @@ internal static class ConflistRenderer
             json.WriteString("name", cniv6.Name);
             json.WriteStartArray("plugins");
             NetworkConfigWriter.WritePlugin(json, cniv6);
-            if (options.Portmap)
+            if (portmap)
             {
                 json.WriteStartObject();
                 json.WriteString("type", "portmap");

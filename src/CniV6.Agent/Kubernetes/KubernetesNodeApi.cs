@@ -106,6 +106,14 @@ internal sealed class KubernetesNodeApi(k8s.Kubernetes client) : INodeApi, IDisp
         using var response = await SendAsync(relativeUri, cancellationToken, HttpMethod.Post, content).ConfigureAwait(false);
     }
 
+    /// <summary>PATCHes with the given patch type (e.g. <c>application/strategic-merge-patch+json</c>) through the same connection.</summary>
+    public async Task PatchAsync(string relativeUri, byte[] patch, string patchType, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(patch);
+        content.Headers.ContentType = new MediaTypeHeaderValue(patchType);
+        using var response = await SendAsync(relativeUri, cancellationToken, HttpMethod.Patch, content).ConfigureAwait(false);
+    }
+
     private async Task<HttpResponseMessage> SendAsync(string relativeUri, CancellationToken cancellationToken,
                                                       HttpMethod? method = null, HttpContent? content = null)
     {

@@ -28,7 +28,8 @@ internal sealed class AgentProcess : IDisposable
         }
     }
 
-    public static AgentProcess Start(string netns, IEnumerable<string> agentArgs)
+    /// <summary>Starts the agent in <paramref name="netns"/>; <paramref name="environment"/> adds variables to its environment only.</summary>
+    public static AgentProcess Start(string netns, IEnumerable<string> agentArgs, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("ip")
         {
@@ -39,6 +40,11 @@ internal sealed class AgentProcess : IDisposable
         foreach (var arg in new[] { "netns", "exec", netns, RequiredFiles.Agent }.Concat(agentArgs))
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         var agent = new AgentProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start the agent"));

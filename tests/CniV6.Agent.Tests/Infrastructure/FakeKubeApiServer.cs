@@ -9,7 +9,7 @@ namespace CniV6.Agent.Tests.Infrastructure;
 /// <summary>
 /// Serves the part of the Kubernetes API the agent uses, with the apiserver's wire format: GET /api/v1/nodes
 /// (a NodeList with metadata.resourceVersion), GET /api/v1/nodes/NAME, and ?watch=true&amp;resourceVersion=N as a
-/// chunked stream of {"type","object"} lines. Watching from a resourceVersion older than the retained history
+/// chunked stream of {"type","object"} lines; PATCH /api/v1/nodes/NAME/status is recorded (path, content type, body). Watching from a resourceVersion older than the retained history
 /// yields an ERROR event with a 410 Expired Status, as etcd compaction does on a real apiserver.
 /// </summary>
 internal sealed class FakeKubeApiServer : IDisposable
@@ -19,6 +19,7 @@ internal sealed class FakeKubeApiServer : IDisposable
     private readonly List<(long ResourceVersion, string Line)> _history = [];
     private readonly List<Channel<string>> _watchers = [];
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _events = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<RecordedPatch> _patches = new();
     private readonly HttpListener _listener = new();
     private readonly CancellationTokenSource _stopping = new();
     private CancellationTokenSource _dropWatches = new();
@@ -49,6 +50,9 @@ internal sealed class FakeKubeApiServer : IDisposable
 
     /// <summary>Bodies of the core/v1 Events POSTed to any namespace, in arrival order.</summary>
     public IReadOnlyList<string> Events => [.. _events];
+
+    /// <summary>Every PATCH of a Node's status subresource, in arrival order.</summary>
+    public IReadOnlyList<RecordedPatch> StatusPatches => [.. _patches];
 
     /// <summary>
     /// Makes every following request fail as <paramref name="fault"/> says (<see cref="ApiFault.None"/> heals), and
@@ -199,6 +203,20 @@ internal sealed class FakeKubeApiServer : IDisposable
                 var body = await reader.ReadToEndAsync().ConfigureAwait(false);
                 _events.Enqueue(body);
                 await WriteAsync(response, 201, body).ConfigureAwait(false);
+            }
+            else if (context.Request.HttpMethod == "PATCH" && path.StartsWith("/api/v1/nodes/", StringComparison.Ordinal) && path.EndsWith("/status", StringComparison.Ordinal))
+            {
+                using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+                var body = await reader.ReadToEndAsync().ConfigureAwait(false);
+                var name = path["/api/v1/nodes/".Length..^"/status".Length];
+                _patches.Enqueue(new RecordedPatch(name, context.Request.ContentType ?? "", body));
+                string? json;
+                lock (_gate)
+                {
+                    json = _nodes.TryGetValue(name, out var node) ? NodeJson.ToJson(node, _resourceVersion) : null;
+                }
+
+                await WriteAsync(response, json is null ? 404 : 200, json ?? StatusJson(404, "NotFound", $"nodes \"{name}\" not found")).ConfigureAwait(false);
             }
             else if (path == "/api/v1/nodes" && query["watch"] is "true" or "1")
             {

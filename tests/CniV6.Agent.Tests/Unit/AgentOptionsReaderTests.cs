@@ -81,12 +81,27 @@ public sealed class AgentOptionsReaderTests : IDisposable
         Assert.Equal(IPAddress.Loopback, options.HealthAddress);
         Assert.Null(options.Mtu);
         Assert.True(options.IpMasq);
+        Assert.True(options.Portmap);
+        Assert.Equal(["/usr/lib/cniv6/plugins", "/usr/lib/cni"], options.ReferencePluginDirs);
+    }
+
+    [Fact]
+    public void Reference_plugin_dirs_come_from_flag_or_environment_and_empty_means_none()
+    {
+        var fromFlag = Read(["--node-name", "n1", "--config", WriteEmptyFile(), "--reference-plugin-dirs", "/a, /b/c"], []);
+        var fromEnvironment = Read(["--node-name", "n1", "--config", WriteEmptyFile()], new() { ["CNIV6_CNI__REFERENCEPLUGINDIRS"] = "/srv/cni" });
+        var none = Read(["--node-name", "n1", "--config", WriteEmptyFile(), "--reference-plugin-dirs", ""], []);
+
+        Assert.Equal(["/a", "/b/c"], fromFlag.ReferencePluginDirs);
+        Assert.Equal(["/srv/cni"], fromEnvironment.ReferencePluginDirs);
+        Assert.Empty(none.ReferencePluginDirs);
     }
 
     [Theory]
     [InlineData("--mtu", "jumbo", "Cni:Mtu")]
     [InlineData("--source", "consul", "Source")]
     [InlineData("--health-port", "70000", "Health:Port")]
+    [InlineData("--reference-plugin-dirs", "usr/lib/cni", "Cni:ReferencePluginDirs")]
     public void Malformed_values_are_named_in_the_error(string flag, string value, string key)
     {
         var error = Assert.Throws<AgentConfigurationException>(() => Read(["--node-name", "n1", "--config", WriteEmptyFile(), flag, value], []));

@@ -17,7 +17,7 @@ public class ConflistRendererTests
     {
         var state = TestStates.Cluster(1, 1, 2, 3);
 
-        using var document = JsonDocument.Parse(ConflistRenderer.Render(Options, state, 1450));
+        using var document = JsonDocument.Parse(ConflistRenderer.Render(Options, state, 1450, portmap: true));
         var root = document.RootElement;
         var cniv6 = root.GetProperty("plugins")[0];
 
@@ -40,11 +40,11 @@ public class ConflistRendererTests
     }
 
     [Fact]
-    public void Leaves_out_portmap_and_masquerade_when_configured_off()
+    public void Leaves_out_portmap_and_masquerade_when_told()
     {
         var options = Options with { Portmap = false, IpMasq = false };
 
-        using var document = JsonDocument.Parse(ConflistRenderer.Render(options, TestStates.Cluster(1, 1), 1500));
+        using var document = JsonDocument.Parse(ConflistRenderer.Render(options, TestStates.Cluster(1, 1), 1500, portmap: false));
         var plugin = Assert.Single(document.RootElement.GetProperty("plugins").EnumerateArray());
 
         Assert.False(plugin.GetProperty("ipMasq").GetBoolean());
@@ -55,7 +55,7 @@ public class ConflistRendererTests
     {
         var state = Cluster.ClusterState.Create("n1", TestStates.Node(1).PodCidrs, [TestStates.Node(1)], [IPNetwork.Parse("fd00:10:96::/112")]);
 
-        using var document = JsonDocument.Parse(ConflistRenderer.Render(Options, state, 1500));
+        using var document = JsonDocument.Parse(ConflistRenderer.Render(Options, state, 1500, portmap: true));
 
         Assert.Contains("fd00:10:96::/112", document.RootElement.GetProperty("plugins")[0].GetProperty("masqueradeExclude").EnumerateArray().Select(e => e.GetString()));
     }
@@ -63,7 +63,7 @@ public class ConflistRendererTests
     [Fact]
     public void Same_state_renders_the_same_bytes()
     {
-        Assert.Equal(ConflistRenderer.Render(Options, TestStates.Cluster(1, 3, 1, 2), 1500), ConflistRenderer.Render(Options, TestStates.Cluster(1, 1, 2, 3), 1500));
+        Assert.Equal(ConflistRenderer.Render(Options, TestStates.Cluster(1, 3, 1, 2), 1500, portmap: true), ConflistRenderer.Render(Options, TestStates.Cluster(1, 1, 2, 3), 1500, portmap: true));
     }
 
     [Theory]
@@ -74,7 +74,7 @@ public class ConflistRendererTests
         var options = Options with { NetworkName = "k8s-pods", IpMasq = false, IpamDataDir = "/var/lib/cv6c" };
         var state = TestStates.Cluster(2, 1, 2, 3);
 
-        var config = ParseAsThePluginDoes(ConflistRenderer.Render(options, state, 1450), runtime, CniCommand.Add);
+        var config = ParseAsThePluginDoes(ConflistRenderer.Render(options, state, 1450, portmap: true), runtime, CniCommand.Add);
 
         Assert.Equal("k8s-pods", config.Name);
         Assert.Equal(chosenVersion, config.CniVersion);
@@ -94,7 +94,7 @@ public class ConflistRendererTests
     [InlineData(CniCommand.Status)]
     public void Only_a_runtime_that_reads_cniVersions_gets_GC_and_STATUS_accepted(string command)
     {
-        var conflist = ConflistRenderer.Render(Options, TestStates.Cluster(1, 1, 2), 1500);
+        var conflist = ConflistRenderer.Render(Options, TestStates.Cluster(1, 1, 2), 1500, portmap: true);
 
         Assert.Equal("1.1.0", ParseAsThePluginDoes(conflist, LibcniGeneration.From12, command).CniVersion);
         var refused = Assert.Throws<ConfigException>(() => ParseAsThePluginDoes(conflist, LibcniGeneration.Before12, command));
@@ -104,7 +104,7 @@ public class ConflistRendererTests
     [Fact]
     public void Every_declared_version_is_one_the_plugin_speaks()
     {
-        using var document = JsonDocument.Parse(ConflistRenderer.Render(Options, TestStates.Cluster(1, 1), 1500));
+        using var document = JsonDocument.Parse(ConflistRenderer.Render(Options, TestStates.Cluster(1, 1), 1500, portmap: true));
         var root = document.RootElement;
 
         Assert.True(CniVersion.IsSupported(root.GetProperty("cniVersion").GetString()));

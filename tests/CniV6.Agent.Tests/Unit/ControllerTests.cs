@@ -16,15 +16,38 @@ public sealed class ControllerTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("cv6r-controllers-").FullName;
     private readonly AgentMetrics _metrics = new();
 
-    private AgentOptions Options(int? mtu = null, string? pluginSource = null, bool ipMasq = true) => new()
+    private AgentOptions Options(int? mtu = null, string? pluginSource = null, bool ipMasq = true, params string[] referencePluginDirs) => new()
     {
         NodeName = "n1",
         CniConfDir = Path.Combine(_dir, "net.d"),
         CniBinDir = Path.Combine(_dir, "bin"),
+        IpamDataDir = Path.Combine(_dir, "ipam"),
         Mtu = mtu,
         PluginSource = pluginSource,
         IpMasq = ipMasq,
+        ReferencePluginDirs = referencePluginDirs,
     };
+
+    private string BinDir => Path.Combine(_dir, "bin");
+
+    private string[] ChainedTypes()
+    {
+        using var conflist = JsonDocument.Parse(File.ReadAllBytes(ConflistPath));
+        return [.. conflist.RootElement.GetProperty("plugins").EnumerateArray().Skip(1).Select(p => p.GetProperty("type").GetString()!)];
+    }
+
+    /// <summary>A directory holding executable stand-ins for the reference plugins.</summary>
+    private string ReferenceDir(params string[] names)
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(_dir, "reference")).FullName;
+        foreach (var name in names)
+        {
+            File.WriteAllText(Path.Combine(dir, name), $"#!/bin/sh\n# reference {name}\n");
+            File.SetUnixFileMode(Path.Combine(dir, name), (UnixFileMode)0b111_101_101);
+        }
+
+        return dir;
+    }
 
     private string ConflistPath => Path.Combine(_dir, "net.d", "10-cniv6.conflist");
 
@@ -108,6 +131,75 @@ public sealed class ControllerTests : IDisposable
         controller.Reconcile(Syncs.Of(TestStates.Cluster(1, 1)));
 
         Assert.False(Directory.Exists(Path.Combine(_dir, "bin")));
+    }
+
+    [Fact]
+    public void Portmap_missing_from_the_bin_dir_with_no_source_is_left_out_of_the_conflist()
+    {
+        var options = Options(referencePluginDirs: Path.Combine(_dir, "no-such-dir"));
+        new PluginInstallController(options, NullLogger<PluginInstallController>.Instance).Reconcile(Syncs.Of(TestStates.Cluster(1, 1)));
+        new ConflistController(options, new FakeRoutingMode("hostgw"), _metrics, NullLogger<ConflistController>.Instance).Reconcile(Syncs.Of(TestStates.Cluster(1, 1)));
+
+        Assert.Empty(ChainedTypes());
+        Assert.False(File.Exists(Path.Combine(BinDir, "portmap")));
+        Assert.False(File.Exists(InstalledPluginsRecord.For(options).Path));
+    }
+
+    [Fact]
+    public void Missing_reference_plugins_are_installed_from_the_first_dir_that_has_them_recorded_and_portmap_chained()
+    {
+        var options = Options(referencePluginDirs: [Path.Combine(_dir, "no-such-dir"), ReferenceDir("portmap", "loopback")]);
+        var controller = new PluginInstallController(options, NullLogger<PluginInstallController>.Instance);
+
+        controller.Reconcile(Syncs.Of(TestStates.Cluster(1, 1)));
+        new ConflistController(options, new FakeRoutingMode("hostgw"), _metrics, NullLogger<ConflistController>.Instance).Reconcile(Syncs.Of(TestStates.Cluster(1, 1)));
+
+        Assert.Equal(["portmap"], ChainedTypes());
+        Assert.Equal("#!/bin/sh\n# reference portmap\n", File.ReadAllText(Path.Combine(BinDir, "portmap")));
+        Assert.Equal("#!/bin/sh\n# reference loopback\n", File.ReadAllText(Path.Combine(BinDir, "loopback")));
+        Assert.Equal((UnixFileMode)0b111_101_101, File.GetUnixFileMode(Path.Combine(BinDir, "portmap")));
+        Assert.Equal(["portmap", "loopback"], InstalledPluginsRecord.For(options).Read());
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(InstalledPluginsRecord.For(options).Path));
+    }
+
+    [Fact]
+    public void A_reference_plugin_the_node_already_has_is_neither_replaced_nor_recorded()
+    {
+        Directory.CreateDirectory(BinDir);
+        File.WriteAllText(Path.Combine(BinDir, "portmap"), "the node's own");
+        File.SetUnixFileMode(Path.Combine(BinDir, "portmap"), (UnixFileMode)0b111_101_101);
+        var options = Options(referencePluginDirs: ReferenceDir("portmap", "loopback"));
+
+        new PluginInstallController(options, NullLogger<PluginInstallController>.Instance).Reconcile(Syncs.Of(TestStates.Cluster(1, 1)));
+        new ConflistController(options, new FakeRoutingMode("hostgw"), _metrics, NullLogger<ConflistController>.Instance).Reconcile(Syncs.Of(TestStates.Cluster(1, 1)));
+
+        Assert.Equal("the node's own", File.ReadAllText(Path.Combine(BinDir, "portmap")));
+        Assert.Equal(["portmap"], ChainedTypes());
+        Assert.Equal(["loopback"], InstalledPluginsRecord.For(options).Read());
+    }
+
+    [Fact]
+    public void Portmap_removed_from_the_bin_dir_leaves_the_chain_until_it_is_back()
+    {
+        Directory.CreateDirectory(BinDir);
+        var portmap = Path.Combine(BinDir, "portmap");
+        File.WriteAllText(portmap, "portmap");
+        File.SetUnixFileMode(portmap, (UnixFileMode)0b111_101_101);
+        var conflist = new ConflistController(Options(), new FakeRoutingMode("hostgw"), _metrics, NullLogger<ConflistController>.Instance);
+
+        conflist.Reconcile(Syncs.Of(TestStates.Cluster(1, 1)));
+        var before = ChainedTypes();
+        File.Delete(portmap);
+        conflist.Reconcile(Syncs.Of(TestStates.Cluster(1, 1)));
+        var without = ChainedTypes();
+        File.WriteAllText(portmap, "portmap");
+        File.SetUnixFileMode(portmap, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        conflist.Reconcile(Syncs.Of(TestStates.Cluster(1, 1)));
+        var notExecutable = ChainedTypes();
+
+        Assert.Equal(["portmap"], before);
+        Assert.Empty(without);
+        Assert.Empty(notExecutable);
     }
 
     [Fact]

@@ -9,7 +9,9 @@ namespace CniV6.Agent.Dataplane.Controllers;
 
 /// <summary>
 /// Writes the conflist the container runtime hands to the plugin: this node's pools, the cluster's pod CIDRs (no
-/// masquerade between pods) and the pod MTU. Rewritten only when its content changes.
+/// masquerade between pods) and the pod MTU. Rewritten only when its content changes. portmap is chained only while
+/// the CNI bin dir has it: the runtime fails a list's ADD (and DEL, leaking the addresses) when a plugin it names
+/// is missing, so a node without portmap gets a working network without hostPort, and a warning saying why.
 /// </summary>
 internal sealed partial class ConflistController(
     AgentOptions options,
@@ -22,17 +24,37 @@ internal sealed partial class ConflistController(
     private const UnixFileMode ConfDirMode = ConflistMode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
     private readonly string _path = Path.Combine(options.CniConfDir, options.CniConfFileName);
+    private bool _portmapLeftOut;
 
     public string Name => "conflist";
 
     public void Reconcile(SyncContext sync)
     {
-        var conflist = ConflistRenderer.Render(options, sync.State, PodMtu(sync));
+        var portmap = ChainPortmap();
+        var conflist = ConflistRenderer.Render(options, sync.State, PodMtu(sync), portmap);
         if (AtomicFile.WriteIfChanged(_path, conflist, ConflistMode, ConfDirMode))
         {
             metrics.ConflistWritten();
-            LogConflistWritten(_path, sync.State.LocalPools);
+            LogConflistWritten(_path, sync.State.LocalPools, portmap ? ReferencePlugins.Portmap : "nothing");
         }
+    }
+
+    /// <summary>Wanted and present; the warning once each time it goes missing.</summary>
+    private bool ChainPortmap()
+    {
+        if (!options.Portmap)
+        {
+            return false;
+        }
+
+        var present = ReferencePlugins.IsPresent(options.CniBinDir, ReferencePlugins.Portmap);
+        if (!present && !_portmapLeftOut)
+        {
+            LogPortmapLeftOut(options.CniBinDir);
+        }
+
+        _portmapLeftOut = !present;
+        return present;
     }
 
     /// <summary>An explicit MTU wins; otherwise the uplink's, less what the routing mode's encapsulation takes.</summary>
