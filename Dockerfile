@@ -48,7 +48,7 @@ LABEL org.opencontainers.image.title="cniv6" \
 # iptables for the MASQUERADE chains, iproute2 for debugging, kmod for nat modules; from Debian's
 # containernetworking-plugins only portmap (chained by the agent's conflist) and loopback are kept.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends iptables iproute2 kmod containernetworking-plugins \
+ && apt-get install -y --no-install-recommends iptables nftables iproute2 kmod containernetworking-plugins \
  && install -d -m 0755 /usr/lib/cniv6/plugins \
  && cp /usr/lib/cni/portmap /usr/lib/cni/loopback /usr/lib/cniv6/plugins/ \
  && apt-get purge -y containernetworking-plugins \

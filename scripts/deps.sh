@@ -26,9 +26,10 @@ cv6_deps_demo=(iproute2 iptables iputils-ping procps containernetworking-plugins
 # nat modules), the bounded fuzz stage (afl++), shellcheck over every script, the systemd boot check
 # (systemd-container + mmdebstrap) and the image check (buildah); curl fetches the glibc 2.23 root
 # filesystem of the portability test (tests/e2e/portable); python3-yaml reads the Kubernetes manifests
-# (tests/install/manifests.sh).
+# (tests/install/manifests.sh); nftables for the agent's VXLAN-port firewall in the overlay tests, iperf3 for
+# bench/overlay.sh.
 cv6_deps_test=(iproute2 iptables iputils-ping procps kmod util-linux radvd ndisc6 containernetworking-plugins
-  afl++ shellcheck curl systemd-container mmdebstrap buildah python3-yaml)
+  afl++ shellcheck curl systemd-container mmdebstrap buildah python3-yaml nftables iperf3)
 
 # cv6_deps_list GROUP... — the packages of the groups, each once, in order.
 cv6_deps_list() {

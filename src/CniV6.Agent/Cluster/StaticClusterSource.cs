@@ -10,7 +10,7 @@ internal sealed class StaticClusterSource(AgentOptions options, ClusterStateStor
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var self = new ClusterNode(options.NodeName, [], options.StaticPools);
+        var self = new ClusterNode(options.NodeName, options.StaticAddresses, options.StaticPools);
         var nodes = options.StaticPeers.Where(p => p.Name != options.NodeName).Append(self).ToArray();
         metrics.NodesKnown(nodes.Length);
         store.Publish(ClusterState.Create(options.NodeName, options.StaticPools, nodes, options.ExtraMasqueradeExcludes) with { ClusterCidrs = options.ClusterPodCidrs }, time);

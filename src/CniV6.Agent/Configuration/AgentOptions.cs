@@ -44,6 +44,9 @@ internal sealed record AgentOptions
     /// <summary>How pods reach other nodes' pods: one of <see cref="Dataplane.Routing.RoutingModes.Names"/>.</summary>
     public string RoutingMode { get; init; } = Dataplane.Routing.RoutingModes.Default;
 
+    /// <summary>The overlay's VNI, UDP port and underlay preference (<c>Vxlan:*</c>); used by the vxlan and auto modes.</summary>
+    public Dataplane.Routing.Vxlan.VxlanOptions Vxlan { get; init; } = new();
+
     /// <summary>Runtime state that lives as long as the kernel state it describes (the installed routing mode).</summary>
     public string RunDirectory { get; init; } = "/run/cniv6";
 
@@ -68,4 +71,10 @@ internal sealed record AgentOptions
     public IReadOnlyList<IPNetwork> StaticPools { get; init; } = [];
 
     public IReadOnlyList<ClusterNode> StaticPeers { get; init; } = [];
+
+    /// <summary>
+    /// The static source: this node's own addresses (what peers list for it), the local end of its tunnels. Empty:
+    /// peers on a shared segment are still routed directly, but none can be reached through the tunnel.
+    /// </summary>
+    public IReadOnlyList<IPAddress> StaticAddresses { get; init; } = [];
 }

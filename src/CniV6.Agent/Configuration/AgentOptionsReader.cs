@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using CniV6.Agent.Cluster;
 using CniV6.Agent.Dataplane.Routing;
+using CniV6.Agent.Dataplane.Routing.Vxlan;
 using Microsoft.Extensions.Configuration;
 
 namespace CniV6.Agent.Configuration;
@@ -41,6 +43,11 @@ internal static class AgentOptionsReader
             ReferencePluginDirs = ParseDirectories(configuration.GetSection("Cni:ReferencePluginDirs")) ?? DefaultReferencePluginDirs,
             IpamDataDir = configuration["Cni:IpamDataDir"] ?? "/var/lib/cni/cniv6",
             RoutingMode = ParseRoutingMode(configuration["Routing:Mode"]),
+            Vxlan = new VxlanOptions(
+                // 24 bits on the wire; 0 is legal but easy to mistake for "unset".
+                (uint)(ParseOptionalInt(configuration, "Vxlan:Vni", 1, 16_777_215) ?? (int)VxlanOptions.DefaultVni),
+                (ushort)(ParseOptionalInt(configuration, "Vxlan:Port", 1, 65535) ?? VxlanOptions.DefaultPort),
+                ParseUnderlay(configuration["Vxlan:Underlay"])),
             ExtraMasqueradeExcludes = ParseNetworks(configuration.GetSection("Cni:MasqueradeExclude")),
             ClusterPodCidrs = ParsePodRanges(configuration.GetSection("Cluster:PodCidrs")),
             HealthAddress = ParseAddress(configuration["Health:Address"] ?? "127.0.0.1", "Health:Address"),
@@ -48,6 +55,7 @@ internal static class AgentOptionsReader
             ResyncInterval = TimeSpan.FromSeconds(ParseOptionalInt(configuration, "ResyncSeconds", 1, 86400) ?? 60),
             StaticPools = ParsePodRanges(configuration.GetSection("Static:Pools")),
             StaticPeers = ParsePeers(configuration.GetSection("Static:Peers")),
+            StaticAddresses = ParseAddresses(configuration.GetSection("Static:Addresses")),
         };
 
         if (source == ClusterSourceKind.Static && options.StaticPools.Count == 0)
@@ -81,6 +89,22 @@ internal static class AgentOptionsReader
         return RoutingModes.IsKnown(mode)
             ? mode
             : throw new AgentConfigurationException($"Routing:Mode must be {string.Join(" or ", RoutingModes.Names.Select(n => $"\"{n}\""))}, not \"{value}\"");
+    }
+
+    private static AddressFamily ParseUnderlay(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "ipv6" => AddressFamily.InterNetworkV6,
+        "ipv4" => AddressFamily.InterNetwork,
+        _ => throw new AgentConfigurationException($"Vxlan:Underlay must be \"ipv6\" or \"ipv4\", not \"{value}\""),
+    };
+
+    private static IReadOnlyList<IPAddress> ParseAddresses(IConfigurationSection section)
+    {
+        // A single value ("fd00::1,10.0.0.1") as well as a list, like the network lists.
+        var values = section.Value is { } single
+            ? single.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : section.GetChildren().Select(c => c.Value ?? "").ToArray();
+        return [.. values.Select(v => ParseAddress(v, section.Path))];
     }
 
     private static IReadOnlyList<ClusterNode> ParsePeers(IConfigurationSection section)

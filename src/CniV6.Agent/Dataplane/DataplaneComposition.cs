@@ -4,6 +4,7 @@ using CniV6.Agent.Dataplane.Controllers;
 using CniV6.Agent.Dataplane.Linux;
 using CniV6.Agent.Dataplane.Routing;
 using CniV6.Agent.Dataplane.Routing.HostGateway;
+using CniV6.Agent.Dataplane.Routing.Vxlan;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -21,6 +22,7 @@ internal static class DataplaneComposition
     {
         services.AddSingleton<ILocalPrefixReader, NetlinkLocalPrefixReader>();
         services.AddSingleton<INodeRouteTable, NetlinkNodeRouteTable>();
+        services.AddSingleton<IVxlanDataplane, LinuxVxlanDataplane>();
         services.AddSingleton<IMasqueradeControl, IptablesMasqueradeControl>();
         services.AddSingleton<IForwardingControl, SysctlForwardingControl>();
         return services;
@@ -29,6 +31,7 @@ internal static class DataplaneComposition
     /// <summary>The controllers and their reconciler; the registration order is the sync order.</summary>
     public static IServiceCollection AddDataplane(this IServiceCollection services, AgentOptions options)
     {
+        services.TryAddSingleton(options.Vxlan);
         services.TryAddSingleton(_ => RoutingModeRecord.ForCurrentNamespace(options.RunDirectory));
         services.AddSingleton(provider => RoutingModes.TryCreate(options.RoutingMode, provider)
                                           ?? throw new AgentConfigurationException($"unknown routing mode {options.RoutingMode}"));

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
-using System.Text.Json;
 using CniV6.Linux;
 
 namespace CniV6.Agent.Tests.Infrastructure;
@@ -160,27 +158,7 @@ public sealed class MultiNodeCluster : IAsyncLifetime
 
     internal string ConflistPath(int node) => Path.Combine(NodeDir(node), "net.d", "10-cniv6.conflist");
 
-    private TestPod CreatePod(int node)
-    {
-        var netns = Ns($"n{node}p");
-        Shell.Run("ip", "netns", "add", netns);
-        var dir = NodeDir(node);
-        var result = Shell.InNamespace(NodeNs(node), RequiredFiles.Driver,
-            "-conflist", ConflistPath(node),
-            "-bin", $"{Path.Combine(dir, "bin")}:/usr/lib/cni",
-            "-netns", InNamespace.PathOf(netns),
-            "-containerid", netns,
-            "-cachedir", Path.Combine(dir, "cni-cache"),
-            "-op", "add");
-        using var json = JsonDocument.Parse(result);
-        var addresses = json.RootElement.GetProperty("ips").EnumerateArray()
-            .Select(ip => ip.GetProperty("address").GetString()!.Split('/'))
-            .Select(parts => (Address: IPAddress.Parse(parts[0]), Prefix: int.Parse(parts[1])))
-            .ToArray();
-        var v6 = addresses.Single(a => a.Address.AddressFamily == AddressFamily.InterNetworkV6);
-        var v4 = addresses.Single(a => a.Address.AddressFamily == AddressFamily.InterNetwork);
-        return new TestPod(netns, node, v6.Address, v6.Prefix, v4.Address, v4.Prefix);
-    }
+    private TestPod CreatePod(int node) => LibcniPods.Add(NodeNs(node), NodeDir(node), Ns($"n{node}p"), node);
 
     private void BuildTopology()
     {

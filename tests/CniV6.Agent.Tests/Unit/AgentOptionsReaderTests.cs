@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Sockets;
 using CniV6.Agent.Configuration;
+using CniV6.Agent.Dataplane.Routing.Vxlan;
 using Microsoft.Extensions.Configuration;
 
 namespace CniV6.Agent.Tests.Unit;
@@ -110,33 +112,70 @@ public sealed class AgentOptionsReaderTests : IDisposable
     }
 
     [Fact]
-    public void Routing_mode_is_hostgw_by_default_and_set_by_file_environment_or_flag()
+    public void Routing_mode_is_auto_by_default_and_set_by_file_environment_or_flag()
     {
-        // Only hostgw is valid, so precedence shows as a later layer curing an earlier layer's refused value.
         var file = Path.Combine(_dir, "routing.json");
         File.WriteAllText(file, """{ "NodeName": "n1", "Routing": { "Mode": "vxlan" } }""");
 
-        Assert.Equal("hostgw", Read(["--node-name", "n1", "--config", WriteEmptyFile()], []).RoutingMode);
-        Assert.Throws<AgentConfigurationException>(() => Read(["--config", file], []));
+        Assert.Equal("auto", Read(["--node-name", "n1", "--config", WriteEmptyFile()], []).RoutingMode);
+        Assert.Equal("vxlan", Read(["--config", file], []).RoutingMode);
         Assert.Equal("hostgw", Read(["--config", file], new() { ["CNIV6_ROUTING__MODE"] = "HostGW" }).RoutingMode);
-        Assert.Equal("hostgw", Read(["--config", file, "--routing-mode", "hostgw"], new() { ["CNIV6_ROUTING__MODE"] = "bgp" }).RoutingMode);
+        Assert.Equal("auto", Read(["--config", file, "--routing-mode", "auto"], new() { ["CNIV6_ROUTING__MODE"] = "hostgw" }).RoutingMode);
+
+        // Precedence also shows as a later layer curing an earlier layer's refused value.
+        Assert.Equal("vxlan", Read(["--config", file, "--routing-mode", "vxlan"], new() { ["CNIV6_ROUTING__MODE"] = "bgp" }).RoutingMode);
     }
 
     [Theory]
-    [InlineData("--routing-mode", "vxlan")]
     [InlineData("--routing-mode", "bgp")]
     [InlineData("--routing-mode", "host-gw")]
-    public void Any_routing_mode_but_hostgw_is_refused_with_the_known_ones_named(string flag, string value)
+    [InlineData("--routing-mode", "vxlan4")]
+    public void An_unknown_routing_mode_is_refused_with_the_known_ones_named(string flag, string value)
     {
         var error = Assert.Throws<AgentConfigurationException>(() => Read(["--node-name", "n1", "--config", WriteEmptyFile(), flag, value], []));
 
-        Assert.Equal($"Routing:Mode must be \"hostgw\", not \"{value}\"", error.Message);
+        Assert.Equal($"Routing:Mode must be \"auto\" or \"hostgw\" or \"vxlan\", not \"{value}\"", error.Message);
+    }
+
+    [Fact]
+    public void Vxlan_settings_default_to_VNI_4096_port_4789_and_an_IPv6_underlay_and_are_configurable()
+    {
+        var defaults = Read(["--node-name", "n1", "--config", WriteEmptyFile()], []).Vxlan;
+        Assert.Equal(new VxlanOptions(4096, 4789, AddressFamily.InterNetworkV6), defaults);
+
+        var set = Read(["--node-name", "n1", "--config", WriteEmptyFile(), "--vxlan-vni", "77", "--vxlan-underlay", "IPv4"],
+                       new() { ["CNIV6_VXLAN__PORT"] = "8472" }).Vxlan;
+        Assert.Equal(new VxlanOptions(77, 8472, AddressFamily.InterNetwork), set);
+    }
+
+    [Theory]
+    [InlineData("--vxlan-vni", "0", "Vxlan:Vni")]
+    [InlineData("--vxlan-vni", "16777216", "Vxlan:Vni")]
+    [InlineData("--vxlan-port", "0", "Vxlan:Port")]
+    [InlineData("--vxlan-port", "65536", "Vxlan:Port")]
+    [InlineData("--vxlan-underlay", "ipx", "Vxlan:Underlay")]
+    public void Unusable_vxlan_settings_are_refused_by_name(string flag, string value, string key)
+    {
+        var error = Assert.Throws<AgentConfigurationException>(() => Read(["--node-name", "n1", "--config", WriteEmptyFile(), flag, value], []));
+
+        Assert.StartsWith(key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Static_addresses_are_this_nodes_own_and_must_be_addresses()
+    {
+        var file = Path.Combine(_dir, "static.json");
+        File.WriteAllText(file, """{ "NodeName": "n1", "Source": "static", "Static": { "Pools": ["fd00:10:244:1::/64"], "Addresses": ["fd00:a11::11", "10.99.0.11"] } }""");
+
+        Assert.Equal([IPAddress.Parse("fd00:a11::11"), IPAddress.Parse("10.99.0.11")], Read(["--config", file], []).StaticAddresses);
+        Assert.Equal([IPAddress.Parse("fd00:a11::12")], Read(["--config", file], new() { ["CNIV6_STATIC__ADDRESSES"] = "fd00:a11::12" }).StaticAddresses);
+        Assert.Throws<AgentConfigurationException>(() => Read(["--config", file], new() { ["CNIV6_STATIC__ADDRESSES"] = "fd00:a11::/64" }));
     }
 
     [Fact]
     public void Routing_mode_from_the_environment_is_checked_too()
     {
-        var error = Assert.Throws<AgentConfigurationException>(() => Read(["--node-name", "n1", "--config", WriteEmptyFile()], new() { ["CNIV6_ROUTING__MODE"] = "vxlan" }));
+        var error = Assert.Throws<AgentConfigurationException>(() => Read(["--node-name", "n1", "--config", WriteEmptyFile()], new() { ["CNIV6_ROUTING__MODE"] = "bgp" }));
 
         Assert.Contains("Routing:Mode", error.Message, StringComparison.Ordinal);
     }

@@ -4,6 +4,7 @@ using CniV6.Agent.Configuration;
 using CniV6.Agent.Dataplane;
 using CniV6.Agent.Dataplane.Routing;
 using CniV6.Agent.Dataplane.Routing.HostGateway;
+using CniV6.Agent.Dataplane.Routing.Vxlan;
 using CniV6.Agent.Health;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -26,6 +27,7 @@ internal static class DataplaneHarness
             .AddSingleton<INodeRouteTable>(routes)
             .AddSingleton<IMasqueradeControl>(masquerade)
             .AddSingleton<IForwardingControl>(forwarding)
+            .AddSingleton<IVxlanDataplane>(new Vxlan.FakeVxlanDataplane())
             .AddSingleton(new RoutingModeRecord(Path.Combine(dir, "run", "routing-mode")))
             .AddDataplane(options)
             .BuildServiceProvider();

@@ -18,7 +18,7 @@ public sealed class DataplaneReconcilerTests : IDisposable
     private readonly AgentMetrics _metrics = new();
 
     private DataplaneReconciler Reconciler(AgentOptions? options = null) =>
-        DataplaneHarness.Reconciler(options ?? new AgentOptions { NodeName = "n1", CniConfDir = Path.Combine(_dir, "net.d"), CniBinDir = Path.Combine(_dir, "bin") },
+        DataplaneHarness.Reconciler(options ?? new AgentOptions { NodeName = "n1", RoutingMode = "hostgw", CniConfDir = Path.Combine(_dir, "net.d"), CniBinDir = Path.Combine(_dir, "bin") },
                                     _dir, _store, _health, _metrics, _routes, _masquerade, _forwarding);
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class DataplaneReconcilerTests : IDisposable
         var source = Path.Combine(_dir, "cniv6-new");
         File.WriteAllBytes(source, [0x7f, (byte)'E', (byte)'L', (byte)'F']);
 
-        Reconciler(new AgentOptions { NodeName = "n1", CniConfDir = Path.Combine(_dir, "net.d"), CniBinDir = Path.Combine(_dir, "bin"), PluginSource = source })
+        Reconciler(new AgentOptions { NodeName = "n1", RoutingMode = "hostgw", CniConfDir = Path.Combine(_dir, "net.d"), CniBinDir = Path.Combine(_dir, "bin"), PluginSource = source })
             .Sync(TestStates.Cluster(1, 1));
 
         Assert.Equal(File.ReadAllBytes(source), File.ReadAllBytes(Path.Combine(_dir, "bin", "cniv6")));
@@ -107,7 +107,7 @@ public sealed class DataplaneReconcilerTests : IDisposable
     [Fact]
     public async Task Start_up_gives_up_waiting_when_there_is_no_cluster_state()
     {
-        var options = new AgentOptions { NodeName = "n1", CniConfDir = Path.Combine(_dir, "net.d") };
+        var options = new AgentOptions { NodeName = "n1", RoutingMode = "hostgw", CniConfDir = Path.Combine(_dir, "net.d") };
         using var reconciler = new DataplaneReconciler(
             options, Reconciler(options).Controllers, _routes, new PeerScreen(_metrics, new NoClusterEvents(), NullLogger<PeerScreen>.Instance), _store, _health, _metrics, TimeProvider.System, NullLogger<DataplaneReconciler>.Instance)
         {
@@ -123,7 +123,7 @@ public sealed class DataplaneReconcilerTests : IDisposable
     [Fact]
     public void Masquerade_is_left_alone_when_ip_masq_is_off()
     {
-        Reconciler(new AgentOptions { NodeName = "n1", CniConfDir = Path.Combine(_dir, "net.d"), IpMasq = false }).Sync(TestStates.Cluster(1, 1));
+        Reconciler(new AgentOptions { NodeName = "n1", RoutingMode = "hostgw", CniConfDir = Path.Combine(_dir, "net.d"), IpMasq = false }).Sync(TestStates.Cluster(1, 1));
 
         Assert.Null(_masquerade.Network);
     }

@@ -113,7 +113,7 @@ public sealed class DataplaneShellTests : IDisposable
     [Fact]
     public void The_agent_syncs_plugin_forwarding_conflist_routing_then_masquerade()
     {
-        var options = new AgentOptions { NodeName = "n1", CniConfDir = Path.Combine(_dir, "net.d") };
+        var options = new AgentOptions { NodeName = "n1", RoutingMode = "hostgw", CniConfDir = Path.Combine(_dir, "net.d") };
         var reconciler = DataplaneHarness.Reconciler(options, _dir, _store, _health, _metrics, new FakeRouteTable(), new FakeMasquerade(), new FakeForwarding());
 
         Assert.Equal(["plugin", "forwarding", "conflist", "routing", "masquerade"], reconciler.Controllers.Select(c => c.Name));

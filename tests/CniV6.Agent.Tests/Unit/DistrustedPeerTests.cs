@@ -18,7 +18,7 @@ public sealed class DistrustedPeerTests : IDisposable
     private readonly AgentMetrics _metrics = new();
 
     private DataplaneReconciler Reconciler() =>
-        DataplaneHarness.Reconciler(new AgentOptions { NodeName = "n1", CniConfDir = Path.Combine(_dir, "net.d"), CniBinDir = Path.Combine(_dir, "bin") },
+        DataplaneHarness.Reconciler(new AgentOptions { NodeName = "n1", RoutingMode = "hostgw", CniConfDir = Path.Combine(_dir, "net.d"), CniBinDir = Path.Combine(_dir, "bin") },
                                     _dir, new ClusterStateStore(), _health, _metrics, _routes, _masquerade, new FakeForwarding());
 
     private static ClusterState WithPeer(ClusterNode peer) =>

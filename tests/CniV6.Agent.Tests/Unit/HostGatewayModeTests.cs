@@ -4,6 +4,7 @@ using CniV6.Agent.Configuration;
 using CniV6.Agent.Dataplane;
 using CniV6.Agent.Dataplane.Routing;
 using CniV6.Agent.Dataplane.Routing.HostGateway;
+using CniV6.Agent.Dataplane.Routing.Vxlan;
 using CniV6.Agent.Health;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -45,14 +46,17 @@ public sealed class HostGatewayModeTests
     }
 
     [Fact]
-    public void Only_hostgw_is_registered_and_it_is_built_from_the_agents_services()
+    public void Hostgw_vxlan_and_auto_are_registered_auto_is_the_default_and_each_is_built_from_the_agents_services()
     {
-        using var services = new ServiceCollection().AddLogging().AddSingleton(_metrics).AddSingleton<INodeRouteTable>(_routes).BuildServiceProvider();
+        using var services = new ServiceCollection().AddLogging().AddSingleton(_metrics).AddSingleton<INodeRouteTable>(_routes)
+            .AddSingleton<IVxlanDataplane>(new Vxlan.FakeVxlanDataplane()).AddSingleton(new VxlanOptions()).BuildServiceProvider();
 
-        Assert.Equal(["hostgw"], RoutingModes.Names);
-        Assert.Equal("hostgw", RoutingModes.Default);
+        Assert.Equal(["auto", "hostgw", "vxlan"], RoutingModes.Names);
+        Assert.Equal("auto", RoutingModes.Default);
         Assert.IsType<HostGatewayMode>(RoutingModes.TryCreate("hostgw", services));
-        Assert.Null(RoutingModes.TryCreate("vxlan", services));
+        Assert.IsType<VxlanMode>(RoutingModes.TryCreate("vxlan", services));
+        Assert.IsType<AutoMode>(RoutingModes.TryCreate("auto", services));
+        Assert.Null(RoutingModes.TryCreate("bgp", services));
         Assert.False(RoutingModes.IsKnown("HostGW"));
     }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -122,7 +123,23 @@ internal sealed class LinuxVxlanDataplane : IVxlanDataplane
         };
         start.ArgumentList.Add("-f");
         start.ArgumentList.Add("-");
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start nft");
+        Process? started;
+        try
+        {
+            started = Process.Start(start);
+        }
+        catch (Win32Exception e) when (e.NativeErrorCode == Errno.ENOENT)
+        {
+            // No nft, so no table of ours can exist: removing it is done. Adding it is not optional.
+            if (script == VxlanFirewall.RenderRemoval())
+            {
+                return;
+            }
+
+            throw new InvalidOperationException("nft is not installed: the VXLAN port's firewall (nftables) is needed to tunnel", e);
+        }
+
+        using var process = started ?? throw new InvalidOperationException("could not start nft");
         process.StandardInput.Write(script);
         process.StandardInput.Close();
         var stderr = process.StandardError.ReadToEndAsync();

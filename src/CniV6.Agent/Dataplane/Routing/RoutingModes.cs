@@ -1,4 +1,5 @@
 using CniV6.Agent.Dataplane.Routing.HostGateway;
+using CniV6.Agent.Dataplane.Routing.Vxlan;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CniV6.Agent.Dataplane.Routing;
@@ -10,11 +11,17 @@ namespace CniV6.Agent.Dataplane.Routing;
 /// </summary>
 internal static class RoutingModes
 {
-    public const string Default = HostGatewayMode.ModeName;
+    /// <summary>
+    /// auto: host-gw wherever the peer shares a segment (no encapsulation cost), the tunnel only where a plain route
+    /// could not work. A cluster on one L2 segment behaves exactly as with hostgw.
+    /// </summary>
+    public const string Default = AutoMode.ModeName;
 
     private static readonly Dictionary<string, Func<IServiceProvider, IRoutingMode>> Factories = new(StringComparer.Ordinal)
     {
         [HostGatewayMode.ModeName] = services => ActivatorUtilities.CreateInstance<HostGatewayMode>(services),
+        [VxlanMode.ModeName] = services => ActivatorUtilities.CreateInstance<VxlanMode>(services),
+        [AutoMode.ModeName] = services => ActivatorUtilities.CreateInstance<AutoMode>(services),
     };
 
     /// <summary>Every mode name, in a stable order for messages.</summary>

@@ -35,9 +35,11 @@ internal sealed partial class OverlayRouting(IVxlanDataplane kernel, VxlanOption
 
         _reportedUnroutable = [.. plan.Unroutable];
 
-        // Re-applied on full passes too: someone may have flushed the ruleset.
-        var firewall = VxlanFirewall.Render(options.Port, plan.NodeAddresses);
-        if (full || firewall != _appliedFirewall)
+        // Re-applied on full passes too: someone may have flushed the ruleset. Without a device nothing listens on
+        // the port, so there is nothing to guard: the table goes (once, which also clears a previous process's), and
+        // a cluster that never tunnels (auto on one segment) never needs nft at all.
+        var firewall = plan.Devices.Count > 0 ? VxlanFirewall.Render(options.Port, plan.NodeAddresses) : VxlanFirewall.RenderRemoval();
+        if (firewall != _appliedFirewall || (full && plan.Devices.Count > 0))
         {
             kernel.ApplyFirewall(firewall);
             _appliedFirewall = firewall;
