@@ -114,6 +114,14 @@ internal sealed class FakeVxlanDataplane : IVxlanDataplane
 
     public void ReplaceRoute(RouteInfo route)
     {
+        // The kernel's ip6_route_check_nh_onlink: an IPv6 onlink gateway that a (non-default) route in the table
+        // sends out of another device is refused, even when that route is the one being replaced.
+        if (route.OnLink && route.Gateway is { AddressFamily: System.Net.Sockets.AddressFamily.InterNetworkV6 } gateway
+            && Routes.Any(r => r.Destination.PrefixLength > 0 && r.Destination.Contains(gateway) && r.OutputIndex != route.OutputIndex))
+        {
+            throw new InvalidOperationException($"RTM_NEWROUTE {route.Destination}: Nexthop has invalid gateway or device mismatch");
+        }
+
         var priority = route.Priority ?? (route.Destination.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? 1024u : 0u);
         Routes.RemoveAll(r => r.Destination == route.Destination && r.Priority == priority);
         Routes.Add(route with { Priority = priority });

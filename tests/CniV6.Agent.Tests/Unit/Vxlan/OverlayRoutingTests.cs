@@ -153,6 +153,25 @@ public class OverlayRoutingTests
     }
 
     [Fact]
+    public void A_peer_moving_to_the_other_underlay_device_loses_its_old_route_first_as_the_kernel_requires()
+    {
+        new OverlayRouting(_kernel, new VxlanOptions(PreferredUnderlay: AddressFamily.InterNetwork), new AgentMetrics(), NullLogger.Instance)
+            .Reconcile(Topology(3), Uplink, tunnelAll: false, full: true);
+        Assert.All(_kernel.Routes, r => Assert.Equal(_kernel.Links["cniv6.vx4"].Index, r.OutputIndex));
+        _kernel.Journal.Clear();
+
+        // A restart preferring the IPv6 underlay: the routes move from cniv6.vx4 to cniv6.vx6 (the fake refuses an IPv6
+        // onlink replace while the old route still leaves by the other device, as the kernel does).
+        _routing.Reconcile(Topology(3), Uplink, tunnelAll: false, full: true);
+
+        var index = _kernel.Links["cniv6.vx6"].Index;
+        Assert.Equal(2, _kernel.Routes.Count);
+        Assert.All(_kernel.Routes, r => Assert.Equal(index, r.OutputIndex));
+        Assert.False(_kernel.Links.ContainsKey("cniv6.vx4"));
+        Assert.True(_kernel.Journal.IndexOf("-route fd00:10:244:3::/64") < _kernel.Journal.IndexOf("route fd00:10:244:3::/64"));
+    }
+
+    [Fact]
     public void Remove_takes_away_devices_routes_and_the_firewall_table()
     {
         var n4 = Node(4) with { InternalAddresses = [IPAddress.Parse("10.98.0.14")] };

@@ -212,7 +212,8 @@ internal sealed partial class OverlayRouting(IVxlanDataplane kernel, VxlanOption
     {
         var installed = kernel.ListOwnedRoutes();
         var kept = new HashSet<RouteInfo>(ReferenceEqualityComparer.Instance);
-        var replaced = 0;
+        var gone = new HashSet<RouteInfo>(ReferenceEqualityComparer.Instance);
+        int replaced = 0, deleted = 0;
         foreach (var route in desired)
         {
             if (installed.FirstOrDefault(r => SameNextHop(r, route) && r.OnLink == route.OnLink && !kept.Contains(r)) is { } match)
@@ -221,13 +222,26 @@ internal sealed partial class OverlayRouting(IVxlanDataplane kernel, VxlanOption
                 continue;
             }
 
+            // The peer changes device (direct <-> tunnel, or another underlay). The kernel checks an IPv6 onlink
+            // gateway against the table (ip6_route_check_nh_onlink) and refuses it with EINVAL "device mismatch"
+            // while a route covering it leaves by another device, and the tunnel address lies inside the very
+            // destination being replaced. So the old route goes first; only this peer waits for the new one.
+            if (route.OnLink)
+            {
+                foreach (var moved in installed.Where(r => r.Destination == route.Destination && r.OutputIndex != route.OutputIndex && !kept.Contains(r) && gone.Add(r)))
+                {
+                    kernel.DeleteRoute(moved);
+                    deleted++;
+                    LogRouteRemoved(moved.Destination, moved.Gateway!, moved.OutputIndex);
+                }
+            }
+
             kernel.ReplaceRoute(route);
             replaced++;
             LogRouteSet(route.Destination, route.Gateway!, route.OutputIndex, route.OnLink);
         }
 
-        var deleted = 0;
-        foreach (var route in installed.Where(r => !kept.Contains(r)))
+        foreach (var route in installed.Where(r => !kept.Contains(r) && !gone.Contains(r)))
         {
             // The replace above overwrote it in place (same destination, next hop and metric; only a flag differed).
             if (desired.Any(d => SameNextHop(route, d)))
