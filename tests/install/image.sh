@@ -87,7 +87,7 @@ echo "== file set"
 ctr=$(bh from --quiet "$image")
 mnt=$(bh mount "$ctr")
 for f in usr/local/bin/cniv6-agent usr/local/bin/cniv6 usr/lib/cniv6/plugins/portmap usr/lib/cniv6/plugins/loopback \
-         usr/sbin/iptables usr/sbin/ip6tables usr/sbin/ip; do
+         usr/sbin/iptables usr/sbin/ip6tables usr/sbin/nft usr/sbin/ip; do
   check "/$f" test -x "$mnt/$f"
 done
 check "the image's cniv6 is the one ./build.sh published" cmp -s "$mnt/usr/local/bin/cniv6" "$repo/artifacts/bin/cniv6"
