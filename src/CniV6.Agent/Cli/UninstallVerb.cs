@@ -47,6 +47,7 @@ internal static class UninstallVerb
             .AddSingleton(options)
             .AddSingleton(TimeProvider.System)
             .AddSingleton<AgentMetrics>()
+            .AddSingleton(options.Vxlan)
             .AddLinuxDataplane()
             .BuildServiceProvider();
         var modeRecord = RoutingModeRecord.ForCurrentNamespace(options.RunDirectory);
