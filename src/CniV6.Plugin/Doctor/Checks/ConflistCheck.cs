@@ -51,7 +51,7 @@ internal sealed class ConflistCheck : IDoctorCheck
 
         if (!ours.CniVersions.Any(v => CniVersion.IsWellFormed(v) && CniVersion.IsAtLeast(v, "1.1.0")))
         {
-            yield return DoctorFinding.Warn(check, $"{ours.Path} declares cniVersion {string.Join("/", ours.CniVersions)} only: runtimes never call GC or STATUS (1.1.0)",
+            yield return DoctorFinding.Warn(check, $"{ours.Path} declares cniVersion {string.Join("/", ours.CniVersions.Distinct())} only: runtimes never call GC or STATUS (1.1.0)",
                 $"add \"cniVersions\": [\"1.0.0\", \"1.1.0\"] to {ours.Path}");
         }
 
@@ -68,7 +68,7 @@ internal sealed class ConflistCheck : IDoctorCheck
         if (missing.Count == 0 && (first is null || first.Path == ours.Path))
         {
             yield return DoctorFinding.Ok(check,
-                $"{ours.Path}: network {ours.Config.Name}, cniVersion {string.Join("/", ours.CniVersions)}, plugins {string.Join(", ", ours.PluginTypes)} all in {binDir}");
+                $"{ours.Path}: network {ours.Config.Name}, cniVersion {string.Join("/", ours.CniVersions.Distinct())}, plugins {string.Join(", ", ours.PluginTypes)} all in {binDir}");
         }
     }
 }
