@@ -172,6 +172,28 @@ public sealed partial class OverlayTests(OverlayCluster cluster, ITestOutputHelp
     }
 
     [Fact]
+    public async Task Uninstall_in_an_overlay_mode_removes_the_tunnel_devices_their_routes_and_the_firewall_table()
+    {
+        await cluster.StartAsync("vxlan", Underlay.DualStack);
+        var n3 = cluster.NodeNs(3);
+        Assert.NotNull(TryLink(n3, TunnelAddressing.DeviceNameIPv6));
+        Assert.True(HasFirewall(n3));
+        Assert.Equal(6, NodeRoutes(n3).Count);
+        cluster.Agent(3).Kill();
+
+        var (exit, text, error) = Shell.TryRun(TimeSpan.FromSeconds(60), "ip", ["netns", "exec", n3, RequiredFiles.Agent, "uninstall", .. cluster.AgentArgs(3)]);
+        output.WriteLine(text + error);
+
+        Assert.True(exit == 0, $"uninstall exited {exit}: {error}\n{text}");
+        Assert.Null(TryLink(n3, TunnelAddressing.DeviceNameIPv6));
+        Assert.Null(TryLink(n3, TunnelAddressing.DeviceNameIPv4));
+        Assert.False(HasFirewall(n3));
+        Assert.Empty(NodeRoutes(n3));
+        Assert.Contains("removed route fd00:10:244:1::/64 via fd00:10:244:1::", text, StringComparison.Ordinal);
+        Assert.NotNull(TryLink(n3, "eth0"));
+    }
+
+    [Fact]
     public async Task An_agent_SIGKILLed_and_restarted_loses_no_ping_and_adopts_the_tunnel()
     {
         await cluster.StartAsync("auto");

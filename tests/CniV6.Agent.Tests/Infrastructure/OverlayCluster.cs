@@ -34,6 +34,7 @@ public sealed class OverlayCluster : IAsyncLifetime
 
     private readonly string _id = Convert.ToHexString(RandomNumberGenerator.GetBytes(2)).ToLowerInvariant();
     private readonly AgentProcess?[] _agents = new AgentProcess?[NodeCount + 1];
+    private readonly string[]?[] _agentExtraArgs = new string[]?[NodeCount + 1];
     private readonly List<TestPod> _pods = [];
     private int _podCounter;
 
@@ -145,9 +146,17 @@ public sealed class OverlayCluster : IAsyncLifetime
     /// <summary>Starts (or restarts) node <paramref name="node"/>'s agent with its current configuration file.</summary>
     internal AgentProcess StartAgent(int node, string[]? extraArgs = null)
     {
-        var dir = NodeDir(node);
         _agents[node]?.Dispose();
-        _agents[node] = AgentProcess.Start(NodeNs(node),
+        _agentExtraArgs[node] = extraArgs;
+        _agents[node] = AgentProcess.Start(NodeNs(node), AgentArgs(node));
+        return _agents[node]!;
+    }
+
+    /// <summary>The flags node <paramref name="node"/>'s agent runs with (for other verbs, e.g. uninstall), the extra ones included.</summary>
+    internal string[] AgentArgs(int node)
+    {
+        var dir = NodeDir(node);
+        return
         [
             "--config", ConfigPath(node),
             "--node-name", $"n{node}",
@@ -157,9 +166,8 @@ public sealed class OverlayCluster : IAsyncLifetime
             "--ipam-data-dir", Path.Combine(dir, "ipam"),
             "--health-port", HealthPort.ToString(),
             "--resync-seconds", "10",
-            .. extraArgs ?? [],
-        ]);
-        return _agents[node]!;
+            .. _agentExtraArgs[node] ?? [],
+        ];
     }
 
     internal async Task WaitUntilReadyAsync(int node)
