@@ -271,6 +271,20 @@ public sealed class DoctorTests
     }
 
     [Fact]
+    public void With_an_overlay_tunnel_the_pod_MTU_must_fit_the_tunnel_device()
+    {
+        using var node = new OperabilityNode();
+        node.AddPod();
+        node.Namespace.Ip("link", "add", "cniv6.vx6", "mtu", "1430", "type", "vxlan", "id", "42", "dstport", "4789", "local", "2001:db8:c6::2", "dev", OperabilityNode.Uplink);
+
+        DoctorRun run = node.Doctor();
+
+        var finding = run.Single("mtu", $"configured pod MTU 1500 > tunnel cniv6.vx6 MTU 1430 (uplink {OperabilityNode.Uplink} 1500 less the encapsulation)");
+        Assert.Equal("fail", finding.Status);
+        Assert.StartsWith($"set \"mtu\": 1430 in {node.ConflistPath}", finding.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Bridge_netfilter_off_warns_when_the_module_is_there()
     {
         using var node = new OperabilityNode();

@@ -124,12 +124,26 @@ public sealed class DoctorEvaluationTests
     {
         LinkInfo uplink = new(2, "eth0", null, new byte[6], 1400, true, 0, null);
 
-        Assert.Equal(DoctorStatus.Ok, Assert.Single(MtuCheck.Evaluate(uplink, null, null, [])).Status);
-        var configured = Assert.Single(MtuCheck.Evaluate(uplink, 1500, "/etc/cni/net.d/10-cniv6.conflist", []));
+        Assert.Equal(DoctorStatus.Ok, Assert.Single(MtuCheck.Evaluate(uplink, null, null, [], [])).Status);
+        var configured = Assert.Single(MtuCheck.Evaluate(uplink, 1500, "/etc/cni/net.d/10-cniv6.conflist", [], []));
         Assert.Equal(DoctorStatus.Fail, configured.Status);
         Assert.Equal("configured pod MTU 1500 > uplink eth0 MTU 1400: large packets are dropped", configured.Found);
         Assert.StartsWith("set \"mtu\": 1400 in /etc/cni/net.d/10-cniv6.conflist", configured.Fix, StringComparison.Ordinal);
-        Assert.Equal(DoctorStatus.Fail, Assert.Single(MtuCheck.Evaluate(uplink, 1400, null, [Veth("cv6aaaa", null) with { Mtu = 1500 }])).Status);
+        Assert.Equal(DoctorStatus.Fail, Assert.Single(MtuCheck.Evaluate(uplink, 1400, null, [Veth("cv6aaaa", null) with { Mtu = 1500 }], [])).Status);
+    }
+
+    [Fact]
+    public void With_an_overlay_the_tunnel_device_s_MTU_is_the_limit()
+    {
+        LinkInfo uplink = new(2, "eth0", null, new byte[6], 1500, true, 0, null);
+        LinkInfo tunnel = new(3, "cniv6.vx6", "vxlan", new byte[6], 1430, true, 0, null);
+
+        var finding = Assert.Single(MtuCheck.Evaluate(uplink, 1500, "/c", [], [tunnel]));
+
+        Assert.Equal(DoctorStatus.Fail, finding.Status);
+        Assert.Equal("configured pod MTU 1500 > tunnel cniv6.vx6 MTU 1430 (uplink eth0 1500 less the encapsulation): large packets are dropped", finding.Found);
+        Assert.StartsWith("set \"mtu\": 1430 in /c", finding.Fix, StringComparison.Ordinal);
+        Assert.Equal(DoctorStatus.Ok, Assert.Single(MtuCheck.Evaluate(uplink, 1430, "/c", [], [tunnel])).Status);
     }
 
     [Fact]
