@@ -11,6 +11,7 @@ internal static class DoctorChecks
         new AcceptRaCheck(),
         new DefaultRouteCheck(),
         new MasqueradeCheck(),
+        new IptablesVariantCheck(),
         new ConflistCheck(),
         new PluginVersionCheck(),
         new IpamCheck(),

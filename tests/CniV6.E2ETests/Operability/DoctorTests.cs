@@ -27,7 +27,7 @@ public sealed class DoctorTests
         Assert.Equal(0, run.Process.ExitCode);
         Assert.Equal("ok", run.Result);
         Assert.Equal(
-            ["forwarding", "accept_ra", "default-route", "nat", "conflist", "plugin", "ipam", "mtu", "dns", "dns-port", "bridge-nf"],
+            ["forwarding", "accept_ra", "default-route", "nat", "iptables", "conflist", "plugin", "ipam", "mtu", "dns", "dns-port", "bridge-nf"],
             run.Findings.Select(f => f.Check).Distinct());
     }
 
@@ -138,6 +138,22 @@ public sealed class DoctorTests
         Assert.True(fixed_.Succeeded, fixed_.Describe());
         Assert.Equal("ok", node.Doctor().Single("nat", "IPv6:").Status);
         Assert.Contains($"-A {chain} -s fd00:6f::/64 -j MASQUERADE", node.Node.NatTable(ipv6: true), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Kube_proxy_chains_in_the_other_iptables_variant_warn()
+    {
+        using var node = new OperabilityNode();
+        node.AddPod();
+        node.Namespace.ExecChecked("ip6tables-nft", "-t", "nat", "-N", "KUBE-SERVICES");
+        Assert.Equal("ok", node.Doctor().Single("iptables", "cniv6 and kube-proxy both use iptables-nft").Status);
+
+        node.Namespace.ExecChecked("ip6tables-nft", "-t", "nat", "-X", "KUBE-SERVICES");
+        node.Namespace.ExecChecked("ip6tables-legacy", "-t", "nat", "-N", "KUBE-SERVICES");
+
+        var split = node.Doctor().Single("iptables", "cniv6's rules are in iptables-nft but kube-proxy's chains (KUBE-*) are in iptables-legacy");
+        Assert.Equal("warn", split.Status);
+        Assert.StartsWith("run kube-proxy with the same iptables as the node", split.Fix, StringComparison.Ordinal);
     }
 
     [Fact]

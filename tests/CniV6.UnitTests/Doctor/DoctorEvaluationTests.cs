@@ -82,6 +82,18 @@ public sealed class DoctorEvaluationTests
     }
 
     [Fact]
+    public void Kube_proxy_chains_should_live_in_the_iptables_variant_cniv6_uses()
+    {
+        Assert.Equal(DoctorStatus.Ok, IptablesVariantCheck.Evaluate(IptablesVariant.Nft, 0, 0).Status);
+        Assert.Equal(DoctorStatus.Ok, IptablesVariantCheck.Evaluate(IptablesVariant.Nft, 12, 0).Status);
+        Assert.Equal(DoctorStatus.Ok, IptablesVariantCheck.Evaluate(IptablesVariant.Legacy, 0, 3).Status);
+        var split = IptablesVariantCheck.Evaluate(IptablesVariant.Nft, 0, 3);
+        Assert.Equal(DoctorStatus.Warn, split.Status);
+        Assert.Equal("cniv6's rules are in iptables-nft but kube-proxy's chains (KUBE-*) are in iptables-legacy", split.Found);
+        Assert.Equal(DoctorStatus.Warn, IptablesVariantCheck.Evaluate(IptablesVariant.Nft, 2, 3).Status);
+    }
+
+    [Fact]
     public void Leaks_are_allocations_without_netns_and_veth_and_orphans_are_our_veths_without_allocation()
     {
         IPNetwork pool = IPNetwork.Parse("fd00:10::/120");
