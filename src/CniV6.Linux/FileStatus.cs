@@ -8,6 +8,12 @@ namespace CniV6.Linux;
 /// <param name="Inode">st_ino.</param>
 public readonly record struct FileStatus(PosixFileType Type, UnixFileMode Permissions, long Size, ulong Device, ulong Inode)
 {
+    /// <summary>st_uid: who owns the file (a directory someone else owns is not ours to keep state in).</summary>
+    public uint Owner { get; init; }
+
+    /// <summary>Group or others may create, rename or remove entries (a directory) or change the content (a file).</summary>
+    public bool IsWritableByOthers => (Permissions & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0;
+
     /// <summary>"a regular file", "a FIFO", … for messages.</summary>
     public static string Describe(PosixFileType type) => type switch
     {

@@ -386,6 +386,6 @@ public static class PosixFile
             _ when format == (uint)LibC.S_IFSOCK => PosixFileType.Socket,
             _ => PosixFileType.Unknown,
         };
-        return new FileStatus(type, (UnixFileMode)(mode & 0xFFF), st.st_size, st.st_dev, st.st_ino);
+        return new FileStatus(type, (UnixFileMode)(mode & 0xFFF), st.st_size, st.st_dev, st.st_ino) { Owner = (uint)st.st_uid };
     }
 }

@@ -25,6 +25,12 @@ public sealed class IpamStore : IDisposable
     private const UnixFileMode ParentDirectoryMode = PrivateDirectoryMode |
         UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
+    /// <summary>
+    /// Largest state file read: about 50 000 allocations (a node runs a few hundred pods at most), far below what
+    /// would take seconds or gigabytes to parse while holding the store lock.
+    /// </summary>
+    public const int MaxStateBytes = 16 * 1024 * 1024;
+
     private readonly FileLock _storeLock;
     private readonly string _directory;
     private readonly string _networkName;
@@ -207,18 +213,26 @@ public sealed class IpamStore : IDisposable
         }
     }
 
-    /// <summary>Creates the directory (0700) or checks the existing one is a real directory and tightens its mode.</summary>
+    /// <summary>
+    /// Creates the directory (exactly 0700), or checks that the existing one is a real directory that only its owner
+    /// (root, us) may change. An existing directory's mode is never changed: the plugin cannot tell a store directory
+    /// it made earlier from someone else's directory named like the network (dataDir <c>/</c> with a network
+    /// <c>usr</c> would otherwise chmod /usr). One that others could plant files in is refused instead.
+    /// </summary>
     private static void EnsurePrivateDirectory(string path)
     {
         try
         {
             if (!PosixDirectory.Ensure(path, PrivateDirectoryMode))
             {
-                // An existing directory may have been created wider (by hand, or under another umask).
                 using SafeFd fd = PosixDirectory.Open(path);
-                if (PosixFile.Fstat(fd, path).Permissions != PrivateDirectoryMode)
+                FileStatus existing = PosixFile.Fstat(fd, path);
+                if (existing.IsWritableByOthers || existing.Owner != ProcessIdentity.EffectiveUserId)
                 {
-                    PosixFile.SetMode(fd, PrivateDirectoryMode, path);
+                    throw new IpamStoreCorruptException(path,
+                        existing.IsWritableByOthers
+                            ? "is a directory writable by group or others; refusing to keep IPAM state there (make it 0700 or remove it)"
+                            : $"is a directory owned by uid {existing.Owner}, not {ProcessIdentity.EffectiveUserId}; refusing to keep IPAM state there");
                 }
             }
         }
@@ -248,12 +262,23 @@ public sealed class IpamStore : IDisposable
 
         using (fd)
         {
-            if (PosixFile.Fstat(fd, path).Permissions != PrivateFileMode)
+            // Checked before reading: a huge file (a mistake or an attack) would take minutes and gigabytes, with the
+            // store lock held. The file's mode is left as it is; the next write replaces it with a 0600 one.
+            long size = PosixFile.Fstat(fd, path).Size;
+            if (size > MaxStateBytes)
             {
-                PosixFile.SetMode(fd, PrivateFileMode, path);
+                throw new IpamStoreCorruptException(path, $"is {size} bytes, more than the {MaxStateBytes} bytes a state file may have");
             }
 
-            return PosixFile.ReadToEnd(fd, path);
+            try
+            {
+                return PosixFile.ReadToEnd(fd, path, MaxStateBytes);
+            }
+            catch (IOException e) when (e is not LinuxException && PosixErrors.ErrnoOf(e) is null)
+            {
+                // Grew past the limit while being read.
+                throw new IpamStoreCorruptException(path, e.Message, e);
+            }
         }
     }
 

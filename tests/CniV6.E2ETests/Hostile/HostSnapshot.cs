@@ -159,7 +159,17 @@ internal sealed record HostSnapshot(string Text)
         foreach (string file in Directory.EnumerateFileSystemEntries(dataDir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             text.Append(Path.GetRelativePath(dataDir, file));
-            if (File.Exists(file))
+            // Never read a FIFO (it would block) or a huge file: what is not a small regular file is described.
+            CniV6.Linux.PosixFile.TryStat(file, followSymlinks: false, out CniV6.Linux.FileStatus status);
+            if (status.Type == CniV6.Linux.PosixFileType.Directory)
+            {
+                text.Append(": directory ").Append(Convert.ToString((int)status.Permissions, 8));
+            }
+            else if (status.Type != CniV6.Linux.PosixFileType.RegularFile || status.Size > 1024 * 1024)
+            {
+                text.Append(": ").Append(status.Type).Append(' ').Append(status.Size).Append(" bytes ").Append(Convert.ToString((int)status.Permissions, 8));
+            }
+            else
             {
                 byte[] content = File.ReadAllBytes(file);
                 text.Append(": ").Append(ignoreCursors && Path.GetFileName(file) == "state.json" ? WithoutCursors(content) : Encoding.UTF8.GetString(content));

@@ -124,6 +124,25 @@ public sealed class HostileInputTests
             Arrange: s => File.WriteAllBytes(s.StatePath, [])),
         new("corrupt store file on DEL", "DEL", CniErrorCode.IoFailure, "is unusable",
             Arrange: s => File.WriteAllText(s.StatePath, "not json")),
+        new("FIFO as state.json (hung ADD with the lock held)", "ADD", CniErrorCode.IoFailure, "is a FIFO, not a regular file",
+            Arrange: s => ReplaceWithFifo(s.StatePath)),
+        new("FIFO as the store's lock file", "ADD", CniErrorCode.IoFailure, "is a FIFO, not a regular file",
+            Arrange: s => ReplaceWithFifo(Path.Combine(s.DataDir, HostileSetup.NetworkName, "lock"))),
+        new("symlink as the store's lock file", "ADD", CniErrorCode.IoFailure, "is a symbolic link",
+            Arrange: s =>
+            {
+                string lockPath = Path.Combine(s.DataDir, HostileSetup.NetworkName, "lock");
+                File.Delete(lockPath);
+                File.CreateSymbolicLink(lockPath, Path.Combine(s.Node.WorkDir, "elsewhere"));
+            }),
+        new("1 GiB state.json (bounded read)", "ADD", CniErrorCode.IoFailure, "more than the 16777216 bytes",
+            Arrange: s =>
+            {
+                using var huge = new FileStream(s.StatePath, FileMode.Open);
+                huge.SetLength(1L << 30);
+            }),
+        new("store directory writable by others", "ADD", CniErrorCode.IoFailure, "writable by group or others",
+            Arrange: s => File.SetUnixFileMode(Path.Combine(s.DataDir, HostileSetup.NetworkName), (UnixFileMode)0x1FF)),
         new("read-only dataDir", "ADD", CniErrorCode.IoFailure, "Read-only file system",
             Arrange: s =>
             {
@@ -209,6 +228,13 @@ public sealed class HostileInputTests
             ["ips"] = new JsonArray(new JsonObject { ["address"] = "fd00:10:244:1::dead/128", ["interface"] = 0 }),
         };
         setup.Stdin = config.ToJsonString();
+    }
+
+    /// <summary>Puts a FIFO where a file was (mkfifo(1)).</summary>
+    private static void ReplaceWithFifo(string path)
+    {
+        File.Delete(path);
+        ProcessRunner.RunChecked("mkfifo", path);
     }
 
     /// <summary>Writes until the file system is full (ENOSPC is the point).</summary>

@@ -46,21 +46,80 @@ public sealed class IpamStoreOnDiskTests : IDisposable
     }
 
     [Fact]
-    public void Too_open_directory_and_state_file_are_tightened()
+    public void An_existing_network_directory_keeps_its_mode()
     {
+        // dataDir "/" with a network named "usr" used to chmod /usr to 0700: a directory the store did not create
+        // is never chmod'ed, and nor is an existing state file (the next write replaces it with a 0600 one).
+        Directory.CreateDirectory(dir.NetworkDirectory(Network));
+        File.SetUnixFileMode(dir.NetworkDirectory(Network), (UnixFileMode)0x1ED); // 0755
         using (IpamStore store = Open())
         {
             store.Allocate("c1", "eth0", Pools, null);
         }
 
-        File.SetUnixFileMode(dir.NetworkDirectory(Network), (UnixFileMode)0x1ED); // 0755
         File.SetUnixFileMode(dir.StatePath(Network), (UnixFileMode)0x1A4); // 0644
-
         using (Open())
         {
-            Assert.Equal((UnixFileMode)0x1C0, File.GetUnixFileMode(dir.NetworkDirectory(Network)));
-            Assert.Equal((UnixFileMode)0x180, File.GetUnixFileMode(dir.StatePath(Network)));
+            Assert.Equal((UnixFileMode)0x1ED, File.GetUnixFileMode(dir.NetworkDirectory(Network)));
+            Assert.Equal((UnixFileMode)0x1A4, File.GetUnixFileMode(dir.StatePath(Network)));
         }
+    }
+
+    [Theory]
+    [InlineData(0x1FF)] // 0777
+    [InlineData(0x1F8)] // 0770
+    public void A_network_directory_others_may_write_is_refused_and_left_alone(int mode)
+    {
+        Directory.CreateDirectory(dir.NetworkDirectory(Network));
+        File.SetUnixFileMode(dir.NetworkDirectory(Network), (UnixFileMode)mode);
+
+        IpamStoreCorruptException e = Assert.Throws<IpamStoreCorruptException>(Open);
+
+        Assert.Equal(dir.NetworkDirectory(Network), e.Path);
+        Assert.Contains("writable by group or others", e.Reason, StringComparison.Ordinal);
+        Assert.Equal((UnixFileMode)mode, File.GetUnixFileMode(dir.NetworkDirectory(Network)));
+        Assert.Empty(Directory.GetFileSystemEntries(dir.NetworkDirectory(Network)));
+    }
+
+    [Fact]
+    public void A_huge_state_file_is_refused_at_once_without_reading_it()
+    {
+        using (Open())
+        {
+        }
+
+        // 1 GiB, sparse: reading and parsing it took a minute and 4 GiB of memory with the store lock held.
+        using (var huge = new FileStream(dir.StatePath(Network), FileMode.Create))
+        {
+            huge.SetLength(1L << 30);
+        }
+
+        var timer = System.Diagnostics.Stopwatch.StartNew();
+        IpamStoreCorruptException e = Assert.Throws<IpamStoreCorruptException>(Open);
+
+        Assert.True(timer.Elapsed < TimeSpan.FromSeconds(2), $"took {timer.Elapsed}");
+        Assert.Contains($"more than the {IpamStore.MaxStateBytes} bytes", e.Reason, StringComparison.Ordinal);
+        using IpamStore reopened = IpamStore.Open(dir.Path, "othernet", LockTimeout); // the lock was released
+    }
+
+    [Theory]
+    [InlineData("state.json")]
+    [InlineData("lock")]
+    public void A_fifo_as_state_or_lock_file_is_refused_at_once(string name)
+    {
+        Directory.CreateDirectory(dir.NetworkDirectory(Network));
+        File.SetUnixFileMode(dir.NetworkDirectory(Network), (UnixFileMode)0x1C0);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", Path.Combine(dir.NetworkDirectory(Network), name)))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        var timer = System.Diagnostics.Stopwatch.StartNew();
+        Exception e = Assert.ThrowsAny<Exception>(Open);
+
+        Assert.True(timer.Elapsed < TimeSpan.FromSeconds(2), $"took {timer.Elapsed}");
+        Assert.Contains("is a FIFO, not a regular file", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -55,8 +55,80 @@ public sealed class FileLockTests : IDisposable
         string path = Path.Combine(directory, "lock");
         File.CreateSymbolicLink(path, target);
 
-        var ex = Assert.Throws<LinuxException>(() => FileLock.Acquire(path, TimeSpan.FromSeconds(1)));
+        var ex = Assert.Throws<UnexpectedFileTypeException>(() => FileLock.Acquire(path, TimeSpan.FromSeconds(1)));
 
-        Assert.Equal(Errno.ELOOP, ex.Errno);
+        Assert.Equal(PosixFileType.SymbolicLink, ex.Actual);
+        Assert.Equal("", File.ReadAllText(target));
+    }
+
+    [Fact]
+    public void A_fifo_in_place_of_the_lock_file_is_refused_at_once()
+    {
+        using var scratch = new PosixScratch();
+        string path = scratch.MakeFifo("lock");
+
+        var started = DateTime.UtcNow;
+        var ex = Assert.Throws<UnexpectedFileTypeException>(() => FileLock.Acquire(path, TimeSpan.FromSeconds(5)));
+
+        Assert.Equal(PosixFileType.Fifo, ex.Actual);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(1));
+    }
+
+    [Theory]
+    [InlineData(true)]  // the holder removes its lock file (DeleteFile)
+    [InlineData(false)] // someone removes it by hand
+    public async Task A_lock_file_unlinked_while_held_never_lets_two_holders_in(bool byHolder)
+    {
+        string path = Path.Combine(directory, "lock");
+        FileLock first = FileLock.Acquire(path, TimeSpan.FromSeconds(1));
+        Task<FileLock> waiter = Task.Run(() => FileLock.Acquire(path, TimeSpan.FromSeconds(10)));
+        await Task.Delay(50);
+        if (byHolder)
+        {
+            first.DeleteFile();
+        }
+        else
+        {
+            File.Delete(path);
+        }
+
+        // A newcomer creates and locks a fresh file under the same name.
+        using (FileLock newcomer = FileLock.Acquire(path, TimeSpan.FromSeconds(1)))
+        {
+            first.Dispose();
+            await Task.Delay(200);
+
+            // The waiter locked the orphaned inode, saw the path names another file and must wait for the newcomer.
+            Assert.False(waiter.IsCompleted, "two holders of one lock");
+        }
+
+        using FileLock second = await waiter;
+        Assert.Equal(path, second.Path);
+    }
+
+    [Fact]
+    public void Try_acquire_returns_null_while_another_holds_the_lock()
+    {
+        string path = Path.Combine(directory, "lock");
+        using (FileLock.Acquire(path, TimeSpan.FromSeconds(1)))
+        {
+            Assert.Null(FileLock.TryAcquire(path));
+        }
+
+        using FileLock? free = FileLock.TryAcquire(path);
+        Assert.NotNull(free);
+    }
+
+    [Fact]
+    public void Delete_file_leaves_a_file_that_replaced_the_locked_one()
+    {
+        string path = Path.Combine(directory, "lock");
+        using FileLock held = FileLock.Acquire(path, TimeSpan.FromSeconds(1));
+        File.Delete(path);
+        File.WriteAllText(path, "someone else's");
+
+        held.DeleteFile();
+
+        Assert.Equal("someone else's", File.ReadAllText(path));
     }
 }
