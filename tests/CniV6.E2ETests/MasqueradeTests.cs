@@ -50,6 +50,35 @@ public sealed class MasqueradeTests
     }
 
     [Fact]
+    public void ADD_after_the_nat_table_was_flushed_puts_masquerade_back_despite_the_marker()
+    {
+        using var node = new E2ENode();
+        string conflist = DualStackNetwork.Write(node);
+        node.Add(conflist, node.CreatePod()).EnsureSucceeded();
+        string chain = NodeNaming.MasqueradeChain(DualStackNetwork.Name);
+
+        // A firewall reload: both nat tables flushed and their chains deleted. The plugin's marker for this
+        // namespace is still there; it must not vouch for rules that are gone.
+        foreach (string tool in new[] { "ip6tables", "iptables" })
+        {
+            node.Namespace.ExecChecked(tool, "-t", "nat", "-F");
+            node.Namespace.ExecChecked(tool, "-t", "nat", "-X");
+        }
+
+        Assert.DoesNotContain("MASQUERADE", node.NatTable(ipv6: true), StringComparison.Ordinal);
+
+        node.Add(conflist, node.CreatePod()).EnsureSucceeded();
+
+        foreach (bool ipv6 in new[] { true, false })
+        {
+            string nat = node.NatTable(ipv6);
+            Assert.True(nat.Split('\n').Any(l => l.StartsWith($"-A {chain} ", StringComparison.OrdinalIgnoreCase) && l.Contains("-j MASQUERADE", StringComparison.Ordinal)),
+                $"no MASQUERADE in {chain} after the flush and another ADD:\n{nat}");
+            Assert.Contains($"-j {chain}", nat, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
     public void Ip_masq_false_installs_no_masquerade_chain()
     {
         using var node = new E2ENode();

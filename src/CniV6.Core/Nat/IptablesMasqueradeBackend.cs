@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using CniV6.Linux;
+using CniV6.Netlink;
 
 namespace CniV6.Core.Nat;
 
@@ -18,14 +19,20 @@ public sealed class IptablesMasqueradeBackend : IMasqueradeBackend
     public const string DefaultMarkerDirectory = "/run/cniv6/masquerade";
 
     private const string LockFileName = "lock";
+
+    // Restore, then verify; a third pass only when someone else changed the rules in between.
+    private const int MaxEnsurePasses = 3;
     private static readonly TimeSpan DefaultCommandTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(60);
+
     private static readonly AddressFamily[] Families = [AddressFamily.InterNetworkV6, AddressFamily.InterNetwork];
 
     private readonly IIptablesRunner _runner;
     private readonly IptablesMasqueradeMarkers _markers;
     // Identifies the namespace the rules live in; 0 means "cannot tell", and then no marker is trusted.
     private readonly Func<ulong> _netnsIdentity;
+    // The namespace's nf_tables generation (null: cannot tell, and then no marker is trusted or written).
+    private readonly Func<uint?> _tableGeneration;
     private readonly Lazy<IptablesVariant> _variant;
 
     /// <summary>
@@ -34,15 +41,16 @@ public sealed class IptablesMasqueradeBackend : IMasqueradeBackend
     /// by a deleted namespace must never vouch for rules in a new one.
     /// </summary>
     public IptablesMasqueradeBackend()
-        : this(new ProcessIptablesRunner(DefaultCommandTimeout), DefaultMarkerDirectory, () => NetNamespace.CurrentCookie() ?? 0)
+        : this(new ProcessIptablesRunner(DefaultCommandTimeout), DefaultMarkerDirectory, () => NetNamespace.CurrentCookie() ?? 0, NfTablesGeneration.Read)
     {
     }
 
-    internal IptablesMasqueradeBackend(IIptablesRunner runner, string markerDirectory, Func<ulong> netnsIdentity)
+    internal IptablesMasqueradeBackend(IIptablesRunner runner, string markerDirectory, Func<ulong> netnsIdentity, Func<uint?> tableGeneration)
     {
         _runner = runner;
         _markers = new IptablesMasqueradeMarkers(markerDirectory);
         _netnsIdentity = netnsIdentity;
+        _tableGeneration = tableGeneration;
         _variant = new Lazy<IptablesVariant>(() => IptablesVariantDetector.Detect(runner));
     }
 
@@ -56,9 +64,12 @@ public sealed class IptablesMasqueradeBackend : IMasqueradeBackend
     public static string ChainName(string network) => IptablesMasqueradeChain.ChainNameOf(MasqueradePlan.ValidNetwork(network));
 
     /// <summary>
-    /// Makes the rules match the plan. When the marker for this namespace and rule set exists, returns
-    /// without starting any process; <paramref name="force"/> ignores the marker (the agent's reconcile uses it
-    /// after <see cref="Check"/> found a problem).
+    /// Makes the rules match the plan. A marker is trusted only while the namespace's nf_tables generation is the
+    /// one it was written at: then nothing at all changed in the ruleset since the rules were verified, and Ensure
+    /// returns after one netlink round trip without starting any process. Any change since (a flushed nat table, a
+    /// firewall reload, anybody's rule) reads the live rules again. With iptables-legacy, whose changes no generation
+    /// tracks, no marker is written and the live rules are always read. <paramref name="force"/> ignores the marker
+    /// (the agent's reconcile uses it after <see cref="Check"/> found a problem).
     /// </summary>
     /// <exception cref="NatTableUnavailableException">the kernel has no nat table for a family that has a pool.</exception>
     /// <exception cref="IptablesException">an iptables program failed.</exception>
@@ -70,11 +81,10 @@ public sealed class IptablesMasqueradeBackend : IMasqueradeBackend
             return;
         }
 
-        ulong inode = _netnsIdentity();
+        ulong netns = _netnsIdentity();
         string chain = chains[0].Chain;
         string fingerprint = Fingerprint(chains);
-        bool trustMarkers = !force && inode != 0;
-        if (trustMarkers && _markers.Exists(inode, chain, fingerprint))
+        if (!force && netns != 0 && MarkerIsCurrent(netns, chain, fingerprint))
         {
             return;
         }
@@ -82,24 +92,44 @@ public sealed class IptablesMasqueradeBackend : IMasqueradeBackend
         // Serialize concurrent ADDs of this node: between save and restore another writer could add a second jump.
         _markers.EnsureDirectory();
         using FileLock held = FileLock.Acquire(Path.Combine(_markers.Directory, LockFileName), LockTimeout);
-        if (trustMarkers && _markers.Exists(inode, chain, fingerprint))
+        if (!force && netns != 0 && MarkerIsCurrent(netns, chain, fingerprint))
         {
             return;
         }
 
-        foreach (IptablesMasqueradeChain desired in chains)
+        // Read the generation before the rules: a change after this read makes the marker stale, never wrong. A pass
+        // that had to restore verifies once more, so the marker always records a generation at which the rules were
+        // seen in place (our own restore bumps the generation too).
+        for (int pass = 0; pass < MaxEnsurePasses; pass++)
         {
-            var commands = new IptablesCommands(Variant, desired.Family);
-            IptablesNatSnapshot current = IptablesNatSnapshot.Parse(SaveNat(commands), desired.Chain);
-            string? script = EnsureScript(desired, current);
-            if (script is not null)
+            uint? generation = _tableGeneration();
+            bool changed = false;
+            foreach (IptablesMasqueradeChain desired in chains)
             {
-                Restore(commands, script);
+                var commands = new IptablesCommands(Variant, desired.Family);
+                IptablesNatSnapshot current = IptablesNatSnapshot.Parse(SaveNat(commands), desired.Chain);
+                string? script = EnsureScript(desired, current);
+                if (script is not null)
+                {
+                    Restore(commands, script);
+                    changed = true;
+                }
+            }
+
+            if (!changed)
+            {
+                if (netns != 0 && generation is uint verifiedAt && Variant == IptablesVariant.Nft)
+                {
+                    _markers.Write(netns, chain, fingerprint, verifiedAt);
+                }
+
+                return;
             }
         }
-
-        _markers.Write(inode, chain, fingerprint);
     }
+
+    private bool MarkerIsCurrent(ulong netns, string chain, string fingerprint) =>
+        _tableGeneration() is uint generation && _markers.Matches(netns, chain, fingerprint, generation);
 
     /// <summary>Deletes the jump and the chain in both families (what exists of them) and the marker.</summary>
     public void Remove(string network)

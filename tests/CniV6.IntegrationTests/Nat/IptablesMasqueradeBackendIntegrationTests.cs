@@ -68,7 +68,7 @@ public sealed class IptablesMasqueradeBackendIntegrationTests : IDisposable
         Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
         var second = new NetNamespaceIptablesRunner(ns.Name);
 
-        new IptablesMasqueradeBackend(second, markerDirectory, () => ns.Inode).Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
+        new IptablesMasqueradeBackend(second, markerDirectory, () => ns.Inode, ns.NfTablesGeneration).Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
 
         Assert.Equal(0, second.Launches);
     }
@@ -90,6 +90,33 @@ public sealed class IptablesMasqueradeBackendIntegrationTests : IDisposable
 
         Assert.Equal(before, string.Join('\n', Lines(Save("ip6tables", rules.Variant), "-A ")));
         Assert.Empty(rules.Check(MasqueradePlan.For(Network, DualStack, Excludes)));
+    }
+
+    [Fact]
+    public void Ensure_after_a_flush_of_the_whole_nat_table_reinstalls_despite_the_marker()
+    {
+        IptablesMasqueradeBackend rules = Rules();
+        rules.Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
+        Assert.Equal(IptablesVariant.Nft, rules.Variant); // a fresh namespace on this host: the generation tracks nf_tables
+        Assert.NotEmpty(Directory.GetFiles(markerDirectory, "*-" + chain + "-*"));
+
+        // A firewall reload: the whole nat table flushed and its chains deleted; the marker stays where it was.
+        foreach (string family in new[] { "ip6tables", "iptables" })
+        {
+            ns.Exec(Tool(family, rules.Variant), "-t", "nat", "-F");
+            ns.Exec(Tool(family, rules.Variant), "-t", "nat", "-X");
+        }
+
+        Assert.NotEmpty(rules.Check(MasqueradePlan.For(Network, DualStack, Excludes)));
+
+        Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
+
+        Assert.Empty(rules.Check(MasqueradePlan.For(Network, DualStack, Excludes)));
+
+        // With everything in place the marker holds again: one netlink round trip, no process.
+        var second = new NetNamespaceIptablesRunner(ns.Name);
+        new IptablesMasqueradeBackend(second, markerDirectory, () => ns.Inode, ns.NfTablesGeneration).Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
+        Assert.Equal(0, second.Launches);
     }
 
     [Fact]
@@ -149,7 +176,7 @@ public sealed class IptablesMasqueradeBackendIntegrationTests : IDisposable
         Assert.DoesNotContain(chain, ns.Exec("ip6tables-nft-save", "-t", "nat"), StringComparison.Ordinal);
     }
 
-    private IptablesMasqueradeBackend Rules() => new(runner, markerDirectory, () => ns.Inode);
+    private IptablesMasqueradeBackend Rules() => new(runner, markerDirectory, () => ns.Inode, ns.NfTablesGeneration);
 
     private static string Tool(string family, IptablesVariant backend) =>
         family + (backend == IptablesVariant.Nft ? "-nft" : "-legacy");

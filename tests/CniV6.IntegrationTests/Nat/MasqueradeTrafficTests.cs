@@ -56,7 +56,7 @@ public sealed class MasqueradeTrafficTests : IDisposable
         Assert.NotEqual(0, pod.TryExec("ping", "-6", "-c", "1", "-W", "1", "2001:db8:1::2").ExitCode);
         Assert.NotEqual(0, pod.TryExec("ping", "-4", "-c", "1", "-W", "1", "192.0.2.2").ExitCode);
 
-        var rules = new IptablesMasqueradeBackend(new NetNamespaceIptablesRunner(router.Name), markerDirectory, () => router.Inode);
+        var rules = new IptablesMasqueradeBackend(new NetNamespaceIptablesRunner(router.Name), markerDirectory, () => router.Inode, router.NfTablesGeneration);
         rules.Ensure(MasqueradePlan.For(Network, Pools, []));
 
         Assert.Equal(0, pod.TryExec("ping", "-6", "-c", "1", "-W", "2", "2001:db8:1::2").ExitCode);

@@ -32,6 +32,9 @@ public sealed class NatTestNamespace : IDisposable
     /// <summary>Inode of the namespace (what <c>NetNamespace.CurrentInode()</c> returns inside it).</summary>
     public ulong Inode => ulong.Parse(Command.Run("stat", "-L", "-c", "%i", "/run/netns/" + Name).Trim(), CultureInfo.InvariantCulture);
 
+    /// <summary>The namespace's nf_tables generation, read inside it (what the plugin reads in the node namespace).</summary>
+    public uint? NfTablesGeneration() => CniV6.Linux.NetNamespace.Run("/run/netns/" + Name, CniV6.Netlink.NfTablesGeneration.Read);
+
     /// <summary>Runs a command inside the namespace and returns its stdout; throws on a non-zero exit.</summary>
     public string Exec(string program, params string[] arguments) =>
         Command.Run("ip", ["netns", "exec", Name, program, .. arguments]);

@@ -26,6 +26,9 @@ internal sealed class FakeNatTables : IIptablesRunner
 
     public string? FailRestoreWith { get; set; }
 
+    /// <summary>The nf_tables generation: bumped by every restore, as the kernel bumps it with every committed transaction.</summary>
+    public uint Generation { get; set; } = 7;
+
     /// <summary>The chains of the nat table behind <paramref name="tool"/> (e.g. "ip6tables-nft"), created on first use.</summary>
     public Dictionary<string, List<string>> Nat(string tool)
     {
@@ -65,6 +68,7 @@ internal sealed class FakeNatTables : IIptablesRunner
         }
 
         Restore(tool, standardInput ?? "");
+        Generation++;
         return new IptablesResult(0, "", "");
     }
 

@@ -15,6 +15,7 @@ public sealed class IptablesMasqueradeBackendTests : IDisposable
     private readonly string markerDirectory = Directory.CreateTempSubdirectory("cv6n-masq-").FullName;
     private readonly FakeNatTables fake = new();
     private ulong inode = 4026531840;
+    private uint? generation;
 
     public void Dispose() => Directory.Delete(markerDirectory, recursive: true);
 
@@ -34,13 +35,14 @@ public sealed class IptablesMasqueradeBackendTests : IDisposable
     }
 
     [Fact]
-    public void Ensure_uses_one_save_and_one_noflush_restore_per_family()
+    public void Ensure_uses_one_save_and_one_noflush_restore_per_family_then_verifies_with_one_save_each()
     {
         Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
 
         var work = fake.Calls.Where(c => c.Arguments.Length > 0 && c.Arguments[0] != "--version").ToList();
         Assert.Equal(
-            [("ip6tables-nft-save", "-t nat"), ("ip6tables-nft-restore", "--noflush --wait=10"), ("iptables-nft-save", "-t nat"), ("iptables-nft-restore", "--noflush --wait=10")],
+            [("ip6tables-nft-save", "-t nat"), ("ip6tables-nft-restore", "--noflush --wait=10"), ("iptables-nft-save", "-t nat"), ("iptables-nft-restore", "--noflush --wait=10"),
+             ("ip6tables-nft-save", "-t nat"), ("iptables-nft-save", "-t nat")],
             work.Select(c => (c.Program, string.Join(' ', c.Arguments))));
         Assert.StartsWith("*nat\n:" + Chain + " - [0:0]\n", work[1].Input, StringComparison.Ordinal);
         Assert.EndsWith("-A POSTROUTING " + Jump + "\nCOMMIT\n", work[1].Input, StringComparison.Ordinal);
@@ -55,6 +57,111 @@ public sealed class IptablesMasqueradeBackendTests : IDisposable
         Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
 
         Assert.Empty(fake.Calls);
+    }
+
+    [Fact]
+    public void A_marker_is_not_trusted_after_the_nat_table_was_flushed()
+    {
+        Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
+
+        // A firewall reload: every rule gone, one nf_tables transaction committed.
+        foreach (string tool in new[] { "ip6tables-nft", "iptables-nft" })
+        {
+            fake.Nat(tool).Remove(Chain);
+            fake.Nat(tool)["POSTROUTING"].Clear();
+        }
+
+        fake.Generation++;
+
+        Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
+
+        Assert.Equal([Jump], fake.Nat("ip6tables-nft")["POSTROUTING"]);
+        Assert.Contains("-s fd00:10:244::/64 -j MASQUERADE", fake.Nat("ip6tables-nft")[Chain]);
+        Assert.Contains("-s 10.244.0.0/24 -j MASQUERADE", fake.Nat("iptables-nft")[Chain]);
+    }
+
+    [Fact]
+    public void Any_ruleset_change_sends_ensure_to_the_live_rules_once_and_then_the_marker_holds_again()
+    {
+        Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
+        fake.Generation += 3; // someone else's rules changed; ours are intact
+        fake.Calls.Clear();
+
+        Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
+        Assert.Equal(2, fake.Calls.Count(c => c.Program.EndsWith("-save", StringComparison.Ordinal) && c.Arguments.Length == 2));
+        Assert.DoesNotContain(fake.Calls, c => c.Program.EndsWith("-restore", StringComparison.Ordinal));
+        fake.Calls.Clear();
+
+        Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
+        Assert.Empty(fake.Calls);
+    }
+
+    [Fact]
+    public void Without_a_generation_no_marker_is_trusted_or_written()
+    {
+        generation = null;
+        IptablesMasqueradeBackend rules = new(fake, markerDirectory, () => inode, () => null);
+        rules.Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
+        fake.Calls.Clear();
+
+        rules.Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
+
+        Assert.Empty(Directory.GetFiles(markerDirectory, "*-" + Chain + "-*"));
+        Assert.Equal(2, fake.Calls.Count(c => c.Program.EndsWith("-save", StringComparison.Ordinal) && c.Arguments.Length == 2));
+    }
+
+    [Fact]
+    public void The_legacy_backend_never_writes_a_marker()
+    {
+        fake.IptablesVersion = "iptables v1.8.9 (legacy)";
+
+        Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
+
+        Assert.Empty(Directory.GetFiles(markerDirectory, "*-" + Chain + "-*"));
+    }
+
+    [Fact]
+    public void A_forged_marker_is_not_trusted()
+    {
+        Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
+        string marker = Assert.Single(Directory.GetFiles(markerDirectory, "*-" + Chain + "-*"));
+        foreach (string tool in new[] { "ip6tables-nft", "iptables-nft" })
+        {
+            fake.Nat(tool).Remove(Chain);
+            fake.Nat(tool)["POSTROUTING"].Clear();
+        }
+
+        // Same name, but not what we wrote: an old-style marker (rules only), as a local user would plant it.
+        File.Delete(marker);
+        File.WriteAllText(marker, "forged");
+
+        Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
+
+        Assert.Equal([Jump], fake.Nat("ip6tables-nft")["POSTROUTING"]);
+    }
+
+    [Fact]
+    public void A_symlink_in_place_of_a_marker_is_neither_trusted_nor_written_through()
+    {
+        string target = Path.Combine(markerDirectory, "..", Path.GetFileName(markerDirectory) + "-target");
+        File.WriteAllText(target, "precious");
+        try
+        {
+            Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
+            string written = Assert.Single(Directory.GetFiles(markerDirectory, "*-" + Chain + "-*"));
+            File.Delete(written);
+            File.CreateSymbolicLink(written, target);
+            fake.Generation++;
+
+            Rules().Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
+
+            Assert.Equal("precious", File.ReadAllText(target));
+            Assert.False(File.GetAttributes(written).HasFlag(FileAttributes.ReparsePoint), "the symlink was not replaced by our own marker");
+        }
+        finally
+        {
+            File.Delete(target);
+        }
     }
 
     [Fact]
@@ -270,8 +377,9 @@ public sealed class IptablesMasqueradeBackendTests : IDisposable
         _ = rules.Variant;
         rules.Ensure(MasqueradePlan.For(Network, DualStack, Excludes));
 
-        Assert.Equal(calls + 4, fake.Calls.Count);
+        // Two saves and two restores, then one verifying save per family: no detection again.
+        Assert.Equal(calls + 6, fake.Calls.Count);
     }
 
-    private IptablesMasqueradeBackend Rules() => new(fake, markerDirectory, () => inode);
+    private IptablesMasqueradeBackend Rules() => new(fake, markerDirectory, () => inode, () => generation ?? fake.Generation);
 }
