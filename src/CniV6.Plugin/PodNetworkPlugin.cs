@@ -180,6 +180,14 @@ internal sealed partial class PodNetworkPlugin(
         {
             throw new CniException(CniErrorCode.NatUnavailable, "installing the MASQUERADE rules failed: " + e.Message, e.ToString());
         }
+        catch (TimeoutException e)
+        {
+            throw new CniException(CniErrorCode.TryAgainLater, "the node's MASQUERADE rules are busy: " + e.Message + "; try again later", e.ToString(), e);
+        }
+        catch (IOException e)
+        {
+            throw new CniException(CniErrorCode.IoFailure, "the MASQUERADE lock or marker directory is not usable: " + e.Message, e.ToString(), e);
+        }
     }
 
     private void Compensate(CniRequest request, string hostVeth)

@@ -33,6 +33,11 @@ public static partial class NetworkConfigParser
         RequireVersionFor(command, cniVersion);
 
         var name = Reader.GetRequiredString(root, "name", "");
+        if (name.Length > AttachmentIds.MaxNetworkNameLength)
+        {
+            throw Reader.Error("name", $"may be at most {AttachmentIds.MaxNetworkNameLength} characters long", name);
+        }
+
         if (!AttachmentIds.IsValidNetworkName(name))
         {
             throw Reader.Error("name", "may only contain letters, digits, '_', '.' and '-' and must start with a letter or digit", name);

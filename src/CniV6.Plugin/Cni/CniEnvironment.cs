@@ -82,6 +82,14 @@ internal sealed record CniEnvironment(
     /// <summary>The container-id rule of <see cref="AttachmentIds"/>, the one the IPAM store applies too.</summary>
     internal static void ValidateContainerId(string containerId)
     {
+        if (containerId.Length > AttachmentIds.MaxContainerIdLength)
+        {
+            throw new CniException(
+                CniErrorCode.InvalidEnvironment,
+                $"{ContainerIdVariable} is longer than {AttachmentIds.MaxContainerIdLength} characters",
+                NetworkConfigParser.Truncate(containerId));
+        }
+
         if (!AttachmentIds.IsValidContainerId(containerId))
         {
             throw new CniException(

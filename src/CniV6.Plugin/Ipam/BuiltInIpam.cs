@@ -11,10 +11,15 @@ namespace CniV6.Plugin.Ipam;
 /// holds the store's file lock. A store that cannot be read or written (corrupt, read-only, full) is code 5 naming
 /// the store and the reason; it is never reset or worked around.
 /// </summary>
-internal sealed class BuiltInIpam(NetworkConfig config) : IIpam
+internal sealed class BuiltInIpam(NetworkConfig config, TimeSpan storeLockTimeout) : IIpam
 {
     /// <summary>How long an invocation waits for another one holding the same network's IPAM store.</summary>
-    private static readonly TimeSpan StoreLockTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan DefaultStoreLockTimeout = TimeSpan.FromSeconds(30);
+
+    public BuiltInIpam(NetworkConfig config)
+        : this(config, DefaultStoreLockTimeout)
+    {
+    }
 
     public IReadOnlyList<IPNetwork> ConfiguredPools => config.Ipam.Pools;
 
@@ -51,7 +56,7 @@ internal sealed class BuiltInIpam(NetworkConfig config) : IIpam
     {
         try
         {
-            using var store = IpamStore.Open(config.Ipam.DataDir, config.Name, StoreLockTimeout);
+            using var store = IpamStore.Open(config.Ipam.DataDir, config.Name, storeLockTimeout);
             var exhausted = config.Ipam.Pools.Where(pool => store.FreeAddresses(pool) == 0).ToList();
             if (exhausted.Count > 0)
             {
@@ -91,8 +96,15 @@ internal sealed class BuiltInIpam(NetworkConfig config) : IIpam
     {
         try
         {
-            using var store = IpamStore.Open(config.Ipam.DataDir, config.Name, StoreLockTimeout);
+            using var store = IpamStore.Open(config.Ipam.DataDir, config.Name, storeLockTimeout);
             return work(store);
+        }
+        catch (TimeoutException e)
+        {
+            // Another invocation of this network holds the store (a slow ADD, a hung process): the runtime retries.
+            throw new CniException(CniErrorCode.TryAgainLater,
+                $"IPAM store of network {config.Name} is busy: another invocation held its lock for more than {storeLockTimeout.TotalSeconds:0.#} s; try again later",
+                e.Message, e);
         }
         catch (IpamStoreCorruptException e)
         {

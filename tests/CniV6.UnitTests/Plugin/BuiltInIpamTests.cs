@@ -74,13 +74,26 @@ public sealed class BuiltInIpamTests : IDisposable
         Assert.Equal(1, sweeps);
     }
 
-    private BuiltInIpam Ipam(string pool = "fd00:10:244::/64", string? dataDir = null) => new(new NetworkConfig
+    [Fact]
+    public void A_store_held_past_the_lock_timeout_is_code_11_try_again_later_not_999()
+    {
+        var ipam = Ipam(lockTimeout: TimeSpan.FromMilliseconds(100));
+        using var holder = IpamStore.Open(data.Path, "pods", TimeSpan.FromSeconds(1));
+
+        var e = Assert.Throws<CniException>(() => ipam.Reserve(Request("c1")));
+
+        Assert.Equal(CniErrorCode.TryAgainLater, e.Code);
+        Assert.Contains("network pods is busy", e.Message, StringComparison.Ordinal);
+        Assert.Contains("try again later", e.Message, StringComparison.Ordinal);
+    }
+
+    private BuiltInIpam Ipam(string pool = "fd00:10:244::/64", string? dataDir = null, TimeSpan? lockTimeout = null) => new(new NetworkConfig
     {
         Name = "pods",
         CniVersion = "1.1.0",
         Type = "cniv6",
         Ipam = new IpamConfig { Pools = [IPNetwork.Parse(pool)], DataDir = dataDir ?? data.Path },
-    });
+    }, lockTimeout ?? BuiltInIpam.DefaultStoreLockTimeout);
 
     private static CniRequest Request(string containerId) =>
         new(CniCommand.Add, containerId, "/var/run/netns/pod", containerId.Length == 0 ? "" : "eth0", [], [], null!, []);

@@ -149,8 +149,11 @@ public sealed class PodNetworkPluginTests
         seams.FailAt.Add("nat.ensure");
         seams.Wiring.FailRemovalsAfterTheFirst = true;
 
-        Assert.Throws<IOException>(() => seams.Plugin().Add(Request(CniCommand.Add)));
+        // An I/O failure of the masquerade step (its lock or marker directory) is code 5, never 999.
+        var e = Assert.Throws<CniException>(() => seams.Plugin().Add(Request(CniCommand.Add)));
 
+        Assert.Equal(CniErrorCode.IoFailure, e.Code);
+        Assert.IsType<IOException>(e.InnerException);
         Assert.Equal([$"wiring.remove-host-veth {HostVeth}", $"ipam.release {ContainerId}/eth0"], CallsAfter("nat.ensure"));
     }
 
