@@ -4,6 +4,7 @@ using CniV6.Core.Config;
 using CniV6.Core.Forwarding;
 using CniV6.Core.Nat;
 using CniV6.Core.Pod;
+using CniV6.Linux;
 using CniV6.Plugin.Cni;
 using CniV6.Plugin.Ipam;
 using CniV6.Plugin.Wiring;
@@ -24,17 +25,37 @@ internal sealed partial class PodNetworkPlugin(
     IIpam ipam,
     IPodWiring wiring,
     IPacketForwarding forwarding,
-    IMasqueradeBackend masquerade) : ICniPlugin, IDisposable
+    IMasqueradeBackend masquerade,
+    AttachmentLocks attachments) : ICniPlugin, IDisposable
 {
+    /// <summary>How long ADD or DEL waits for another invocation of the same attachment (then code 11).</summary>
+    private static readonly TimeSpan AttachmentLockTimeout = TimeSpan.FromSeconds(60);
+
     public CniResult Add(CniRequest request)
     {
-        var config = request.Config;
         var hostVeth = HostVethName.For(request.ContainerId, request.IfName);
 
         // 0. Refuse what cannot work before anything changes: a CNI_NETNS that is not a network namespace, an
         //    IPv6 pool on a node with IPv6 disabled.
         using var pod = wiring.OpenPod(request.NetNs!);
         NodeIPv6.RequireEnabledFor(ipam.ConfiguredPools);
+
+        //    One invocation per attachment at a time, held until ADD returns: a second ADD of the same attachment
+        //    waits and then rewires it (same addresses), instead of undoing the first one's veth; GC sees it in flight.
+        using var inFlight = HoldAttachment(request);
+        try
+        {
+            return AddHoldingAttachment(request, pod, hostVeth);
+        }
+        finally
+        {
+            DropAttachmentLock(inFlight);
+        }
+    }
+
+    private CniResult AddHoldingAttachment(CniRequest request, IPodNamespace pod, string hostVeth)
+    {
+        var config = request.Config;
 
         //    A retried ADD (the runtime timed out) finds its own earlier veth: remove it and wire afresh.
         //    Its peer inside the pod goes with it, so the pod-side "interface exists" check below only
@@ -87,12 +108,19 @@ internal sealed partial class PodNetworkPlugin(
     public void Del(CniRequest request)
     {
         var hostVeth = HostVethName.For(request.ContainerId, request.IfName);
-
-        // Network first, addresses second: an address is never handed out again while a route still points at
-        // the old pod. Nothing here needs the pod's namespace, so DEL works when it is already gone.
-        wiring.RemoveHostVeth(hostVeth);
-        ipam.Release(request);
-        LogDeleted(request.ContainerId, request.IfName, hostVeth);
+        using var inFlight = HoldAttachment(request);
+        try
+        {
+            // Network first, addresses second: an address is never handed out again while a route still points at
+            // the old pod. Nothing here needs the pod's namespace, so DEL works when it is already gone.
+            wiring.RemoveHostVeth(hostVeth);
+            ipam.Release(request);
+            LogDeleted(request.ContainerId, request.IfName, hostVeth);
+        }
+        finally
+        {
+            DropAttachmentLock(inFlight);
+        }
     }
 
     public void Check(CniRequest request)
@@ -136,16 +164,21 @@ internal sealed partial class PodNetworkPlugin(
             return;
         }
 
-        var valid = validAttachments.Select(a => (a.ContainerId, a.IfName)).ToHashSet();
         var errors = new List<string>();
 
-        // Veths first (each takes its pod end and host routes with it), then the addresses they held.
-        var released = ipam.CollectGarbage(request, valid, () =>
+        // Veths first (each takes its pod end and host routes with it), then the addresses they held. Under the IPAM
+        // store lock, attachments whose ADD or DEL is running are kept whatever the runtime's list says: an ADD holds
+        // its attachment lock from before it reserves until it returns, so nothing it set up is reclaimed under it.
+        var released = ipam.CollectGarbage(request, () =>
         {
-            foreach (var veth in wiring.RemoveLeakedHostVeths(config.Name, valid, errors))
+            var keep = validAttachments.Select(a => (a.ContainerId, a.IfName)).ToHashSet();
+            keep.UnionWith(attachments.InFlight(config.Name));
+            foreach (var veth in wiring.RemoveLeakedHostVeths(config.Name, keep, errors))
             {
                 LogGcVeth(veth.Name, veth.ContainerId, veth.IfName);
             }
+
+            return keep;
         });
         foreach (var allocation in released)
         {
@@ -163,6 +196,36 @@ internal sealed partial class PodNetworkPlugin(
         (ipam as IDisposable)?.Dispose();
         (wiring as IDisposable)?.Dispose();
         (masquerade as IDisposable)?.Dispose();
+    }
+
+    private FileLock HoldAttachment(CniRequest request)
+    {
+        try
+        {
+            return attachments.Hold(request.Config.Name, request.ContainerId, request.IfName, AttachmentLockTimeout);
+        }
+        catch (TimeoutException e)
+        {
+            throw new CniException(CniErrorCode.TryAgainLater,
+                $"another invocation for {request.ContainerId}/{request.IfName} is still running; try again later", e.Message, e);
+        }
+        catch (IOException e)
+        {
+            throw new CniException(CniErrorCode.IoFailure, "the attachment lock is not usable: " + e.Message, e.GetType().Name, e);
+        }
+    }
+
+    /// <summary>Removes the attachment's lock file before releasing it (a waiter then locks a fresh file), so /run does not fill up.</summary>
+    private void DropAttachmentLock(FileLock held)
+    {
+        try
+        {
+            held.DeleteFile();
+        }
+        catch (IOException e)
+        {
+            LogCompensationFailed(e, "attachment lock file " + held.Path);
+        }
     }
 
     /// <summary>Pool-wide MASQUERADE; a node without a usable nat table is an error, never a pod without egress.</summary>

@@ -2,6 +2,7 @@ using System.Runtime.Versioning;
 using CniV6.Core.Config;
 using CniV6.Core.Forwarding;
 using CniV6.Core.Nat;
+using CniV6.Core.Pod;
 using CniV6.Plugin.Cli;
 using CniV6.Plugin.Cni;
 using CniV6.Plugin.Ipam;
@@ -69,6 +70,7 @@ internal static class Program
             ipam,
             new NetlinkPodWiring(),
             new ForwardingSysctls(),
-            MasqueradeBackends.ForNode());
+            MasqueradeBackends.ForNode(),
+            new AttachmentLocks(AttachmentLocks.DefaultDirectory));
     }
 }

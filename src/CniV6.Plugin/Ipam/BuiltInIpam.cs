@@ -70,7 +70,7 @@ internal sealed class BuiltInIpam(NetworkConfig config, TimeSpan storeLockTimeou
         }
     }
 
-    public IReadOnlyList<Allocation> CollectGarbage(CniRequest request, IReadOnlySet<(string ContainerId, string IfName)> valid, Action sweepLinks)
+    public IReadOnlyList<Allocation> CollectGarbage(CniRequest request, Func<IReadOnlySet<(string ContainerId, string IfName)>> sweepLinks)
     {
         // Under the network's store lock throughout, so no ADD or DEL of this network reserves or releases
         // addresses while GC decides what is leaked. A store that cannot be opened still gets its links swept.
@@ -79,9 +79,9 @@ internal sealed class BuiltInIpam(NetworkConfig config, TimeSpan storeLockTimeou
         {
             return WithStore(store =>
             {
-                sweepLinks();
+                var keep = sweepLinks();
                 swept = true;
-                return store.ReleaseAllExcept(valid);
+                return store.ReleaseAllExcept([.. keep]);
             });
         }
         catch (CniException) when (!swept)

@@ -32,10 +32,10 @@ internal sealed class DelegatedPluginIpam : IIpam
 
     public void Status(CniRequest request) => DelegatedIpam.Invoke(request, CniCommand.Status);
 
-    public IReadOnlyList<Allocation> CollectGarbage(CniRequest request, IReadOnlySet<(string ContainerId, string IfName)> valid, Action sweepLinks)
+    public IReadOnlyList<Allocation> CollectGarbage(CniRequest request, Func<IReadOnlySet<(string ContainerId, string IfName)>> sweepLinks)
     {
         // The runtime never runs GC concurrently with ADD or DEL of the network, so no lock is needed for the sweep.
-        sweepLinks();
+        _ = sweepLinks();
         DelegatedIpam.Invoke(request, CniCommand.Gc);
         return [];
     }

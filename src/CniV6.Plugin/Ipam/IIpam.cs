@@ -31,9 +31,10 @@ internal interface IIpam
     void Status(CniRequest request);
 
     /// <summary>
-    /// Releases every reservation whose attachment is not in <paramref name="valid"/> and returns those it knows of.
     /// Calls <paramref name="sweepLinks"/> exactly once, at a point where no ADD or DEL of this network can reserve
-    /// or release (under the store lock where there is one), so the sweep and the release agree on what is leaked.
+    /// or release (under the store lock where there is one); it removes leaked links and returns the attachments to
+    /// keep (the runtime's valid ones plus those in flight). Then releases every reservation whose attachment is not
+    /// among them and returns those it knows of, so the sweep and the release agree on what is leaked.
     /// </summary>
-    IReadOnlyList<Allocation> CollectGarbage(CniRequest request, IReadOnlySet<(string ContainerId, string IfName)> valid, Action sweepLinks);
+    IReadOnlyList<Allocation> CollectGarbage(CniRequest request, Func<IReadOnlySet<(string ContainerId, string IfName)>> sweepLinks);
 }

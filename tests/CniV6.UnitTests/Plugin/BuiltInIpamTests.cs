@@ -52,8 +52,11 @@ public sealed class BuiltInIpamTests : IDisposable
         ipam.Reserve(Request("leaked"));
         Exception? lockedOut = null;
 
-        var released = ipam.CollectGarbage(Request(""), new HashSet<(string, string)> { ("keep", "eth0") }, () =>
-            lockedOut = Record.Exception(() => IpamStore.Open(data.Path, "pods", TimeSpan.Zero).Dispose()));
+        var released = ipam.CollectGarbage(Request(""), () =>
+        {
+            lockedOut = Record.Exception(() => IpamStore.Open(data.Path, "pods", TimeSpan.Zero).Dispose());
+            return new HashSet<(string, string)> { ("keep", "eth0") };
+        });
 
         Assert.IsType<TimeoutException>(lockedOut);
         Assert.Equal("leaked", Assert.Single(released).ContainerId);
@@ -68,7 +71,11 @@ public sealed class BuiltInIpamTests : IDisposable
         var ipam = Ipam(dataDir: notADirectory);
         var sweeps = 0;
 
-        var e = Assert.Throws<CniException>(() => ipam.CollectGarbage(Request(""), new HashSet<(string, string)>(), () => sweeps++));
+        var e = Assert.Throws<CniException>(() => ipam.CollectGarbage(Request(""), () =>
+        {
+            sweeps++;
+            return new HashSet<(string, string)>();
+        }));
 
         Assert.Equal(CniErrorCode.IoFailure, e.Code);
         Assert.Equal(1, sweeps);

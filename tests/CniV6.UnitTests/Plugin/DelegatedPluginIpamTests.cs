@@ -46,8 +46,11 @@ public sealed class DelegatedPluginIpamTests : IDisposable
     {
         var ipam = new DelegatedPluginIpam();
 
-        var released = ipam.CollectGarbage(Request(CniCommand.Gc), new HashSet<(string, string)>(), () =>
-            File.AppendAllText(bin.Combine("commands.log"), "sweep\n"));
+        var released = ipam.CollectGarbage(Request(CniCommand.Gc), () =>
+        {
+            File.AppendAllText(bin.Combine("commands.log"), "sweep\n");
+            return new HashSet<(string, string)>();
+        });
 
         Assert.Empty(released);
         Assert.Equal(["sweep", "GC"], Commands());

@@ -220,10 +220,21 @@ public sealed class PodNetworkPluginTests
     }
 
     [Fact]
+    public void GC_keeps_an_attachment_whose_ADD_is_in_flight_whatever_the_runtime_says()
+    {
+        using (seams.Attachments.Hold("pods", "adding", "eth0", TimeSpan.FromSeconds(1)))
+        {
+            seams.Plugin().Gc(Request(CniCommand.Gc), [new CniAttachment("keep", "eth0")]);
+        }
+
+        Assert.Equal(["ipam.gc-begin", "wiring.remove-leaked pods", "ipam.gc-end keep=(adding, eth0),(keep, eth0)"], seams.Calls);
+    }
+
+    [Fact]
     public void GC_sweeps_veths_inside_the_ipam_collection_and_honours_disableGC()
     {
         seams.Plugin().Gc(Request(CniCommand.Gc), [new CniAttachment("keep", "eth0")]);
-        Assert.Equal(["ipam.gc-begin keep=(keep, eth0)", "wiring.remove-leaked pods", "ipam.gc-end"], seams.Calls);
+        Assert.Equal(["ipam.gc-begin", "wiring.remove-leaked pods", "ipam.gc-end keep=(keep, eth0)"], seams.Calls);
 
         seams.Calls.Clear();
         seams.Plugin().Gc(Request(CniCommand.Gc, disableGc: true), []);

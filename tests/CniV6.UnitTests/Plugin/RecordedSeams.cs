@@ -47,7 +47,10 @@ internal sealed class RecordedSeams
 
     public FakeMasquerade Masquerade { get; }
 
-    public PodNetworkPlugin Plugin() => new(NullLogger.Instance, Ipam, Wiring, Forwarding, Masquerade);
+    /// <summary>The attachment locks of this test (a directory under the temp dir, one per instance).</summary>
+    public AttachmentLocks Attachments { get; } = new(Path.Combine(Path.GetTempPath(), "cv6p-attachments-" + Guid.NewGuid().ToString("N")));
+
+    public PodNetworkPlugin Plugin() => new(NullLogger.Instance, Ipam, Wiring, Forwarding, Masquerade, Attachments);
 
     /// <summary>Records <paramref name="call"/> (its first word decides whether it fails).</summary>
     public void Record(string call)
@@ -88,11 +91,11 @@ internal sealed class RecordedSeams
 
         public void Status(CniRequest request) => log.Record("ipam.status");
 
-        public IReadOnlyList<Allocation> CollectGarbage(CniRequest request, IReadOnlySet<(string ContainerId, string IfName)> valid, Action sweepLinks)
+        public IReadOnlyList<Allocation> CollectGarbage(CniRequest request, Func<IReadOnlySet<(string ContainerId, string IfName)>> sweepLinks)
         {
-            log.Record($"ipam.gc-begin keep={string.Join(",", valid.Order())}");
-            sweepLinks();
-            log.Record("ipam.gc-end");
+            log.Record("ipam.gc-begin");
+            var keep = sweepLinks();
+            log.Record($"ipam.gc-end keep={string.Join(",", keep.Order())}");
             return Leaked;
         }
     }
