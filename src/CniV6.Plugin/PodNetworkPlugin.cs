@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using CniV6.Core.Config;
 using CniV6.Core.Forwarding;
 using CniV6.Core.Nat;
@@ -73,7 +72,7 @@ internal sealed partial class PodNetworkPlugin(
         try
         {
             // 2. Pod side: the veth pair, labelled for GC at once, the pod's addresses and routes.
-            var link = pod.Connect(request.IfName, hostVeth, LinkAlias.For(config.Name, request.ContainerId, request.IfName), addresses, config.Mtu);
+            var link = pod.Connect(request.IfName, hostVeth, LinkAlias.For(config.Name, request.ContainerId, request.IfName), addresses, reserved.Pools, config.Mtu);
 
             // 3. Node side: gateway duties and the /128 + /32 routes down the veth.
             wiring.ConfigureHostSide(hostVeth, addresses);
@@ -291,14 +290,11 @@ internal sealed partial class PodNetworkPlugin(
         var ips = reserved.Addresses
             .Select(address => new CniIpConfig(PodAddresses.HostPrefix(address), PodGateway.For(address.AddressFamily), PodInterfaceIndex))
             .ToList();
-        var routes = reserved.Addresses
-            .Select(address => new CniRoute(DefaultRoute(address.AddressFamily), PodGateway.For(address.AddressFamily)))
+        var routes = link.Routes
+            .Select(destination => new CniRoute(destination, PodGateway.For(destination.BaseAddress.AddressFamily)))
             .ToList();
         return new CniResult(request.Config.CniVersion, [hostInterface, podInterface], ips, routes, reserved.Dns);
     }
-
-    private static IPNetwork DefaultRoute(AddressFamily family) =>
-        new(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
 
     private static string FormatMac(byte[] mac) => string.Join(':', mac.Select(b => b.ToString("x2")));
 }

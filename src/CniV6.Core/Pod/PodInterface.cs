@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using CniV6.Linux;
 using CniV6.Netlink;
 
@@ -47,23 +48,70 @@ public static class PodInterface
     }
 
     /// <summary>
-    /// Default routes through the link-local gateways. The gateways' neighbour entries are permanent, so the
-    /// pod's first packet leaves at once instead of waiting for neighbour discovery.
+    /// Routes through the link-local gateways, and the destinations they cover. The pod's first attachment of a
+    /// family gets the default route. A secondary attachment (net1 next to eth0, e.g. through Multus) never takes over
+    /// a default route another interface already holds (CNI conventions: a plugin instance owns only what it
+    /// installed): it gets routes to its own <paramref name="pools"/> instead, with a metric of its own, so deleting
+    /// it later removes only its routes. The gateways' neighbour entries are permanent, so the pod's first packet
+    /// leaves at once instead of waiting for neighbour discovery.
     /// </summary>
-    public static void AddRoutes(RtNetlink rt, LinkInfo link, PodAddresses addresses)
+    /// <returns>The destinations routed through this interface (what the CNI result lists as routes).</returns>
+    public static List<IPNetwork> AddRoutes(RtNetlink rt, LinkInfo link, PodAddresses addresses, IReadOnlyList<IPNetwork> pools)
     {
+        var routed = new List<IPNetwork>();
         if (addresses.IPv4 is not null)
         {
             rt.AddNeighbor(link.Index, PodGateway.IPv4, PodGateway.HostMac, permanent: true);
-            rt.ReplaceRoute(new RouteInfo(new IPNetwork(PodGateway.IPv4, 32), null, link.Index, RouteScope.Link));
-            rt.ReplaceRoute(new RouteInfo(new IPNetwork(IPAddress.Any, 0), PodGateway.IPv4, link.Index));
+            if (HasDefaultRouteElsewhere(rt, AddressFamily.InterNetwork, link.Index))
+            {
+                // The same gateway address may already be on-link through the primary interface: this interface's
+                // /32 gets its own metric, so the primary's stays (IPv4 routes are keyed by prefix and metric).
+                uint metric = SecondaryMetric(link);
+                rt.ReplaceRoute(new RouteInfo(new IPNetwork(PodGateway.IPv4, 32), null, link.Index, RouteScope.Link, Priority: metric));
+                routed.AddRange(AddPoolRoutes(rt, link, PodGateway.IPv4, pools, AddressFamily.InterNetwork, metric));
+            }
+            else
+            {
+                rt.ReplaceRoute(new RouteInfo(new IPNetwork(PodGateway.IPv4, 32), null, link.Index, RouteScope.Link));
+                rt.ReplaceRoute(new RouteInfo(new IPNetwork(IPAddress.Any, 0), PodGateway.IPv4, link.Index));
+                routed.Add(new IPNetwork(IPAddress.Any, 0));
+            }
         }
 
         if (addresses.IPv6 is not null)
         {
             rt.AddNeighbor(link.Index, PodGateway.IPv6, PodGateway.HostMac, permanent: true);
-            rt.ReplaceRoute(new RouteInfo(new IPNetwork(IPAddress.IPv6Any, 0), PodGateway.IPv6, link.Index));
+            if (HasDefaultRouteElsewhere(rt, AddressFamily.InterNetworkV6, link.Index))
+            {
+                routed.AddRange(AddPoolRoutes(rt, link, PodGateway.IPv6, pools, AddressFamily.InterNetworkV6, SecondaryMetric(link)));
+            }
+            else
+            {
+                rt.ReplaceRoute(new RouteInfo(new IPNetwork(IPAddress.IPv6Any, 0), PodGateway.IPv6, link.Index));
+                routed.Add(new IPNetwork(IPAddress.IPv6Any, 0));
+            }
         }
+
+        return routed;
+    }
+
+    /// <summary>True when another interface of the pod holds a default route of <paramref name="family"/> (main table).</summary>
+    public static bool HasDefaultRouteElsewhere(RtNetlink rt, AddressFamily family, int linkIndex) =>
+        rt.ListRoutes(family).Any(r => r.Destination.PrefixLength == 0 && r.OutputIndex != linkIndex);
+
+    /// <summary>One metric per secondary interface: its routes never share a key with another interface's.</summary>
+    private static uint SecondaryMetric(LinkInfo link) => 1000u + (uint)link.Index;
+
+    private static List<IPNetwork> AddPoolRoutes(RtNetlink rt, LinkInfo link, IPAddress gateway, IReadOnlyList<IPNetwork> pools, AddressFamily family, uint metric)
+    {
+        var routed = new List<IPNetwork>();
+        foreach (IPNetwork pool in pools.Where(p => p.BaseAddress.AddressFamily == family))
+        {
+            rt.ReplaceRoute(new RouteInfo(pool, gateway, link.Index, Priority: metric));
+            routed.Add(pool);
+        }
+
+        return routed;
     }
 
     /// <summary>What CHECK finds wrong with the pod side; empty when all is in place.</summary>
@@ -91,9 +139,14 @@ public static class PodInterface
             }
 
             var gateway = PodGateway.For(family);
-            var hasDefault = rt.ListRoutes(family).Any(r =>
+            var routes = rt.ListRoutes(family);
+            var hasDefault = routes.Any(r =>
                 r.Destination.PrefixLength == 0 && gateway.Equals(r.Gateway) && r.OutputIndex == link.Index);
-            if (!hasDefault)
+            // A secondary attachment (another interface holds the default route) has routes to its pools instead.
+            var isSecondary = !hasDefault
+                && routes.Any(r => r.Destination.PrefixLength == 0 && r.OutputIndex != link.Index)
+                && routes.Any(r => gateway.Equals(r.Gateway) && r.OutputIndex == link.Index);
+            if (!hasDefault && !isSecondary)
             {
                 problems.Add($"default route via {gateway} dev {ifName} is missing");
             }

@@ -1,3 +1,4 @@
+using System.Net;
 using CniV6.Core.Pod;
 using CniV6.Linux;
 using CniV6.Netlink;
@@ -73,7 +74,7 @@ internal sealed class NetlinkPodWiring : IPodWiring, IDisposable
 
     private sealed class PodNamespace(NetlinkPodWiring wiring, SafeFd netNs) : IPodNamespace
     {
-        public PodLink Connect(string ifName, string hostVeth, string alias, PodAddresses addresses, int? mtu)
+        public PodLink Connect(string ifName, string hostVeth, string alias, PodAddresses addresses, IReadOnlyList<IPNetwork> pools, int? mtu)
         {
             // Both resolved here, on the calling thread, i.e. in the node's namespace.
             var node = wiring.Node;
@@ -82,7 +83,7 @@ internal sealed class NetlinkPodWiring : IPodWiring, IDisposable
 
             // Inside the pod's namespace on a thread of its own. The node's socket stays in the node's namespace
             // whichever thread uses it, so the new host veth is labelled at once from in here.
-            var mac = NetNamespace.Run(netNs, () =>
+            var (mac, routes) = NetNamespace.Run(netNs, () =>
             {
                 using var pod = RtNetlink.Open();
                 var link = PodInterface.CreateVeth(pod, ifName, hostVeth, nodeNetNs, linkMtu);
@@ -90,11 +91,11 @@ internal sealed class NetlinkPodWiring : IPodWiring, IDisposable
                 FaultPoint.Reached(FaultPoint.VethCreated);
                 PodInterface.AssignAddresses(pod, link, addresses);
                 FaultPoint.Reached(FaultPoint.PodAddressesAssigned);
-                PodInterface.AddRoutes(pod, link, addresses);
+                var routed = PodInterface.AddRoutes(pod, link, addresses, pools);
                 FaultPoint.Reached(FaultPoint.PodRoutesAdded);
-                return link.Mac;
+                return (link.Mac, routed);
             });
-            return new PodLink(mac, linkMtu);
+            return new PodLink(mac, linkMtu, routes);
         }
 
         public IReadOnlyList<string> Verify(string ifName, PodAddresses addresses) =>

@@ -152,10 +152,11 @@ internal sealed class RecordedSeams
 
     internal sealed class FakePodNamespace(RecordedSeams log, FakePodWiring wiring) : IPodNamespace
     {
-        public PodLink Connect(string ifName, string hostVeth, string alias, PodAddresses addresses, int? mtu)
+        public PodLink Connect(string ifName, string hostVeth, string alias, PodAddresses addresses, IReadOnlyList<IPNetwork> pools, int? mtu)
         {
             log.Record($"pod.connect {ifName} {hostVeth} '{alias}' {string.Join(",", addresses.All)} mtu={mtu?.ToString() ?? "node"}");
-            return new PodLink(PodMac.Split(':').Select(b => Convert.ToByte(b, 16)).ToArray(), mtu ?? 1500);
+            IReadOnlyList<IPNetwork> routes = [.. addresses.All.Select(a => new IPNetwork(a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0))];
+            return new PodLink(PodMac.Split(':').Select(b => Convert.ToByte(b, 16)).ToArray(), mtu ?? 1500, routes);
         }
 
         public IReadOnlyList<string> Verify(string ifName, PodAddresses addresses)
