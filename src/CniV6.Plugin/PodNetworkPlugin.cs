@@ -100,6 +100,11 @@ internal sealed partial class PodNetworkPlugin(
                 throw new CniException(CniErrorCode.PluginFailure, exists.Message, "ADD never takes over an interface it did not create", exists);
             }
 
+            if (failure is AddressInUseException inUse)
+            {
+                throw new CniException(CniErrorCode.PluginFailure, inUse.Message, "ADD never takes over an address routed to another interface", inUse);
+            }
+
             throw;
         }
     }

@@ -52,8 +52,41 @@ public static class HostVeth
         foreach (var address in addresses.All)
         {
             var scope = address.AddressFamily == AddressFamily.InterNetwork ? RouteScope.Link : RouteScope.Universe;
-            rt.ReplaceRoute(new RouteInfo(PodAddresses.HostPrefix(address), null, link.Index, scope, Protocol));
+            AddHostRoute(rt, link, new RouteInfo(PodAddresses.HostPrefix(address), null, link.Index, scope, Protocol));
         }
+    }
+
+    /// <summary>
+    /// The pod's host route, never taking over someone else's: the veth is new (a retried ADD removed its old one with
+    /// its routes), so a route to the same address that already exists belongs to another attachment — two networks
+    /// with overlapping pools, a network renamed or its dataDir changed, both handing out the same address — or to
+    /// the operator. Replacing it silently stole the other pod's traffic; now ADD fails naming the other owner.
+    /// </summary>
+    private static void AddHostRoute(RtNetlink rt, LinkInfo link, RouteInfo route)
+    {
+        var family = route.Destination.BaseAddress.AddressFamily;
+        var existing = rt.ListRoutes(family).FirstOrDefault(r => r.Destination.Equals(route.Destination));
+        if (existing is null)
+        {
+            try
+            {
+                rt.AddRoute(route);
+                return;
+            }
+            catch (NetlinkException e) when (e.Errno == Errno.EEXIST)
+            {
+                // Added by someone else since we looked (a concurrent ADD of another network): name it below.
+                existing = rt.ListRoutes(family).FirstOrDefault(r => r.Destination.Equals(route.Destination));
+            }
+        }
+
+        if (existing is not null && existing.OutputIndex == link.Index)
+        {
+            return;
+        }
+
+        var owner = existing is null ? null : rt.GetLink(existing.OutputIndex);
+        throw new AddressInUseException(route.Destination.BaseAddress, owner?.Name, owner?.Alias);
     }
 
     /// <summary>What CHECK finds wrong on the node side; empty when all is in place.</summary>
