@@ -17,7 +17,7 @@ public sealed class RaceTests
     private const string MasqueradeLock = "/run/cniv6/masquerade/lock";
 
     [Fact]
-    public void Two_ADDs_of_one_attachment_at_once_both_succeed_with_one_result_and_leave_it_wired()
+    public async Task Two_ADDs_of_one_attachment_at_once_both_succeed_with_one_result_and_leave_it_wired()
     {
         using var node = new E2ENode();
         using var setup = new HostileSetup(node);
@@ -32,7 +32,7 @@ public sealed class RaceTests
                 start.SignalAndWait();
                 return node.InvokePlugin(environment, stdin);
             }))];
-            ProcessResult[] results = Task.WhenAll(adds).GetAwaiter().GetResult();
+            ProcessResult[] results = await Task.WhenAll(adds);
 
             foreach (ProcessResult add in results)
             {
@@ -45,7 +45,7 @@ public sealed class RaceTests
     }
 
     [Fact]
-    public void GC_while_an_ADD_is_in_flight_keeps_what_that_ADD_set_up()
+    public async Task GC_while_an_ADD_is_in_flight_keeps_what_that_ADD_set_up()
     {
         using var node = new E2ENode();
         using var setup = new HostileSetup(node);
@@ -59,7 +59,7 @@ public sealed class RaceTests
             var waited = Stopwatch.StartNew();
             while (!node.LinkNames().Contains(hostVeth) && waited.Elapsed < TimeSpan.FromSeconds(20) && !inFlight.IsCompleted)
             {
-                Thread.Sleep(20);
+                await Task.Delay(20);
             }
 
             Assert.Contains(hostVeth, node.LinkNames());
@@ -72,7 +72,7 @@ public sealed class RaceTests
             Assert.False(inFlight.IsCompleted, "the ADD should still be waiting for the masquerade lock");
 
             masquerade.Dispose();
-            add = inFlight.GetAwaiter().GetResult();
+            add = await inFlight;
         }
 
         Assert.True(add.Succeeded, add.Describe() + "\n" + node.PluginLogTail());
