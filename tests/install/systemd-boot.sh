@@ -85,7 +85,8 @@ in_container() { # in_container COMMAND... — run in every namespace of the boo
     env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"
 }
 state=""
-for _ in $(seq 120); do
+# Up to 180 s: a loaded 2-core CI machine has been seen taking over a minute to finish booting.
+for _ in $(seq 360); do
   state=$(in_container systemctl is-system-running 2>/dev/null || true)
   case "$state" in running|degraded) break ;; esac
   kill -0 "$nspawn_pid" 2>/dev/null || break
