@@ -37,9 +37,12 @@ internal static class RunVerb
                 nodeApi = KubernetesNodeApi.Create(options.Kubeconfig);
             }
         }
-        catch (Exception e) when (e is AgentConfigurationException or k8s.Exceptions.KubeConfigException or IOException or InvalidDataException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            await invocation.Error.WriteLineAsync($"cniv6-agent: {e.Message}").ConfigureAwait(false);
+            // Everything up to here is reading what the agent was told (flags, environment, config file, kubeconfig):
+            // whatever is wrong with it — a malformed or non-object JSON file, a duplicate key, a directory or FIFO
+            // where the file should be, a kubeconfig that is not YAML — is one line naming it, never a stack trace.
+            await invocation.Error.WriteLineAsync($"cniv6-agent: {OneLine(e)}").ConfigureAwait(false);
             return AgentCommandLine.UsageError;
         }
 
@@ -81,7 +84,43 @@ internal static class RunVerb
         services.AddLinuxDataplane().AddDataplane(options);
 
         using var host = builder.Build();
-        await host.RunAsync(cancellationToken).ConfigureAwait(false);
-        return 0;
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        // Resolved now: RunAsync disposes the host's services when it returns.
+        var backgroundServices = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToArray();
+        try
+        {
+            await host.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested || cancellationToken.IsCancellationRequested)
+        {
+            // SIGTERM while starting (before the first sync): a clean stop, not a crash.
+            return 0;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Last resort: whatever escaped the services is one line and exit 1 (systemd/kubelet restart the agent),
+            // never the runtime's abort (exit 134) with a stack trace.
+            await invocation.Error.WriteLineAsync($"cniv6-agent: stopped: {OneLine(e)}").ConfigureAwait(false);
+            return 1;
+        }
+
+        // A service that failed stopped the host (BackgroundServiceExceptionBehavior.StopHost): say so in the exit code.
+        return backgroundServices.Any(s => s.ExecuteTask?.IsFaulted == true) ? 1 : 0;
+    }
+
+    /// <summary>The exception's message and its causes', on one line.</summary>
+    internal static string OneLine(Exception e)
+    {
+        var parts = new List<string>();
+        for (Exception? current = e; current is not null && parts.Count < 4; current = current.InnerException)
+        {
+            var message = current.Message.ReplaceLineEndings(" ").Trim();
+            if (message.Length > 0 && !parts.Contains(message))
+            {
+                parts.Add(message);
+            }
+        }
+
+        return string.Join(": ", parts);
     }
 }

@@ -26,7 +26,9 @@ internal static class AgentConfiguration
         var explicitFile = flags.LastOrDefault(f => f.Key == "Config").Value
                            ?? prefixed.LastOrDefault(e => string.Equals(e.Key, "Config", StringComparison.OrdinalIgnoreCase)).Value;
 
-        builder.AddJsonFile(Path.GetFullPath(explicitFile ?? DefaultConfigFile), optional: explicitFile is null, reloadOnChange: false);
+        var file = Path.GetFullPath(explicitFile ?? DefaultConfigFile);
+        RequireRegularFileOrAbsent(file);
+        builder.AddJsonFile(file, optional: explicitFile is null, reloadOnChange: false);
         if (environment.GetValueOrDefault("NODE_NAME") is { Length: > 0 } nodeName)
         {
             builder.AddInMemoryCollection([new KeyValuePair<string, string?>("NodeName", nodeName)]);
@@ -34,6 +36,26 @@ internal static class AgentConfiguration
 
         builder.AddInMemoryCollection(prefixed);
         builder.AddInMemoryCollection(flags);
+    }
+
+    /// <summary>
+    /// The config file (a symlink to one, as a ConfigMap mount gives, is fine) must be a regular file: the JSON reader
+    /// would block forever on a FIFO and fail obscurely on a directory or device.
+    /// </summary>
+    private static void RequireRegularFileOrAbsent(string path)
+    {
+        if (CniV6.Linux.PosixFile.TryStat(path, followSymlinks: true, out var status) && status.Type != CniV6.Linux.PosixFileType.RegularFile)
+        {
+            var what = status.Type switch
+            {
+                CniV6.Linux.PosixFileType.Directory => "a directory",
+                CniV6.Linux.PosixFileType.Fifo => "a FIFO",
+                CniV6.Linux.PosixFileType.Socket => "a socket",
+                CniV6.Linux.PosixFileType.CharacterDevice or CniV6.Linux.PosixFileType.BlockDevice => "a device",
+                _ => "not a regular file",
+            };
+            throw new AgentConfigurationException($"config file {path} is {what}; it must be a regular JSON file");
+        }
     }
 
     /// <summary>The process environment as <see cref="Build(IConfigurationBuilder, string[], IReadOnlyDictionary{string, string})"/> expects it.</summary>

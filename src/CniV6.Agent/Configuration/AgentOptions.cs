@@ -41,6 +41,15 @@ internal sealed record AgentOptions
 
     public string IpamDataDir { get; init; } = "/var/lib/cni/cniv6";
 
+    /// <summary>
+    /// Release addresses whose pod is provably gone (its network namespace and its host veth), since runtimes such as
+    /// containerd never send CNI GC (see <see cref="Dataplane.Controllers.IpamReclaimController"/>).
+    /// </summary>
+    public bool IpamReclaim { get; init; } = true;
+
+    /// <summary>How old an allocation must be before it may be reclaimed: far longer than any ADD takes.</summary>
+    public TimeSpan IpamReclaimGrace { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How pods reach other nodes' pods: one of <see cref="Dataplane.Routing.RoutingModes.Names"/>.</summary>
     public string RoutingMode { get; init; } = Dataplane.Routing.RoutingModes.Default;
 

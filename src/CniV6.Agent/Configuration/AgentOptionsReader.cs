@@ -42,6 +42,8 @@ internal static class AgentOptionsReader
             Portmap = ParseBool(configuration, "Cni:Portmap", true),
             ReferencePluginDirs = ParseDirectories(configuration.GetSection("Cni:ReferencePluginDirs")) ?? DefaultReferencePluginDirs,
             IpamDataDir = configuration["Cni:IpamDataDir"] ?? "/var/lib/cni/cniv6",
+            IpamReclaim = ParseBool(configuration, "Cni:IpamReclaim", true),
+            IpamReclaimGrace = TimeSpan.FromSeconds(ParseOptionalInt(configuration, "Cni:IpamReclaimGraceSeconds", 0, 86400) ?? 60),
             RoutingMode = ParseRoutingMode(configuration["Routing:Mode"]),
             Vxlan = new VxlanOptions(
                 // 24 bits on the wire; 0 is legal but easy to mistake for "unset".
@@ -57,6 +59,18 @@ internal static class AgentOptionsReader
             StaticPeers = ParsePeers(configuration.GetSection("Static:Peers")),
             StaticAddresses = ParseAddresses(configuration.GetSection("Static:Addresses")),
         };
+
+        // The plugin reads both from the conflist and refuses an invalid network name or a relative data directory
+        // on every ADD; refuse them here, at start, with the key that sets them.
+        if (!CniV6.Core.Ipam.AttachmentIds.IsValidNetworkName(options.NetworkName))
+        {
+            throw new AgentConfigurationException($"Cni:NetworkName: \"{options.NetworkName}\" may only contain letters, digits, '_', '.' and '-' and must start with a letter or digit");
+        }
+
+        if (!Path.IsPathFullyQualified(options.IpamDataDir))
+        {
+            throw new AgentConfigurationException($"Cni:IpamDataDir: \"{options.IpamDataDir}\" must be an absolute path (the plugin resolves it from the runtime's working directory)");
+        }
 
         if (source == ClusterSourceKind.Static && options.StaticPools.Count == 0)
         {

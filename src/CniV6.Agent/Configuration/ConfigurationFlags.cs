@@ -27,6 +27,7 @@ internal static class ConfigurationFlags
         ("--network-name", "Cni:NetworkName", "CNI network name (default cniv6)"),
         ("--mtu", "Cni:Mtu", "Pod MTU (default: the uplink's, less the routing mode's overhead)"),
         ("--ipam-data-dir", "Cni:IpamDataDir", "IPAM state directory shared with the plugin (default /var/lib/cni/cniv6)"),
+        ("--ipam-reclaim-grace-seconds", "Cni:IpamReclaimGraceSeconds", "Age before an address whose pod namespace and host veth are both gone is reclaimed (default 60)"),
         ("--health-address", "Health:Address", "Address of /healthz, /readyz and /metrics (default 127.0.0.1)"),
         ("--health-port", "Health:Port", "Port of /healthz, /readyz and /metrics; 0 turns them off (default 9646)"),
         ("--resync-seconds", "ResyncSeconds", "Full resync interval to repair drift (default 60)"),

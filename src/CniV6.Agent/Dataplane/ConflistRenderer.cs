@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using CniV6.Agent.Cluster;
 using CniV6.Agent.Configuration;
 using CniV6.Core.Config;
@@ -73,5 +74,33 @@ internal static class ConflistRenderer
 
         buffer.WriteByte((byte)'\n');
         return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// Why the plugin would refuse the cniv6 entry of <paramref name="conflist"/> — its own parser run on the stdin a
+    /// runtime builds from the list (the entry plus the list's name and cniVersion) — or null when it accepts it.
+    /// A conflist the plugin refuses fails every ADD on the node, so it is never written.
+    /// </summary>
+    public static string? PluginRefusal(byte[] conflist)
+    {
+        var list = JsonNode.Parse(conflist)!.AsObject();
+        var plugin = list["plugins"]![0]!.DeepClone().AsObject();
+        plugin["name"] = list["name"]!.GetValue<string>();
+        plugin["cniVersion"] = list["cniVersion"]!.GetValue<string>();
+        using var stdin = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stdin))
+        {
+            plugin.WriteTo(json);
+        }
+
+        try
+        {
+            NetworkConfigParser.Parse(stdin.ToArray(), CniCommand.Add);
+            return null;
+        }
+        catch (ConfigException e)
+        {
+            return e.Details.Length > 0 ? $"{e.Message} ({e.Details})" : e.Message;
+        }
     }
 }

@@ -15,4 +15,7 @@ internal sealed partial class DataplaneReconciler
 
     [LoggerMessage(EventId = 210, Level = LogLevel.Warning, Message = "No successful sync within {Seconds} s of start; continuing to try")]
     private partial void LogStartedBeforeFirstSync(double seconds);
+
+    [LoggerMessage(EventId = 211, Level = LogLevel.Information, Message = "Stopped before the first sync")]
+    private partial void LogStoppedBeforeFirstSync();
 }

@@ -50,6 +50,11 @@ internal sealed partial class DataplaneReconciler(
         {
             LogStartedBeforeFirstSync(StartupWait.TotalSeconds);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // SIGTERM before the first sync: the host is stopping, which is no failure of the start.
+            LogStoppedBeforeFirstSync();
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -106,7 +111,7 @@ internal sealed partial class DataplaneReconciler(
 
         // Peers' claims are checked before any controller sees them: what is refused never becomes a route, a
         // masquerade exclusion or a conflist entry, and one bad peer does not fail the sync for the others.
-        var sync = new SyncContext(peers.Screen(state, links), links, full);
+        var sync = new SyncContext(Run("peers", () => peers.Screen(state, links)), links, full);
         foreach (var controller in _controllers)
         {
             Run(controller.Name, () => controller.Reconcile(sync));

@@ -24,6 +24,10 @@ internal sealed class AgentMetrics
     private long _peerClaimsRefusedNow;
     private long _routeFailures;
     private long _routesNotOwned;
+    private long _healthBindFailures;
+    private long _localPoolsRefused;
+    private long _ipamReclaimed;
+    private long _ipamReclaimFailures;
     private double _lastSyncSeconds;
     private double _lastSyncUnixSeconds;
     private double _lastChangeToSyncSeconds;
@@ -69,6 +73,17 @@ internal sealed class AgentMetrics
     /// <summary>A desired route whose destination already has a route that is not the agent's; left alone.</summary>
     public void RouteNotOwned() => Interlocked.Increment(ref _routesNotOwned);
 
+    /// <summary>The health port could not be bound (taken by another process, address not up); retried with back-off.</summary>
+    public void HealthBindFailed() => Interlocked.Increment(ref _healthBindFailures);
+
+    /// <summary>This node's own pod CIDRs were refused as pools (what the plugin would refuse).</summary>
+    public void LocalPoolsRefused() => Interlocked.Increment(ref _localPoolsRefused);
+
+    /// <summary>An allocation whose pod namespace and host veth were gone was released by the agent.</summary>
+    public void IpamReclaimed() => Interlocked.Increment(ref _ipamReclaimed);
+
+    public void IpamReclaimFailed() => Interlocked.Increment(ref _ipamReclaimFailures);
+
     public void SetReady(bool ready) => Interlocked.Exchange(ref _ready, ready ? 1 : 0);
 
     public string Render()
@@ -86,6 +101,10 @@ internal sealed class AgentMetrics
         Gauge(text, "cniv6_agent_peer_claims_refused", "Peer addresses and pod CIDRs refused now.", Interlocked.Read(ref _peerClaimsRefusedNow));
         Counter(text, "cniv6_agent_route_failures_total", "Route changes the kernel refused (the sync went on with the others).", Interlocked.Read(ref _routeFailures));
         Counter(text, "cniv6_agent_routes_not_owned_total", "Desired routes skipped because another owner's route has that destination.", Interlocked.Read(ref _routesNotOwned));
+        Counter(text, "cniv6_agent_health_bind_failures_total", "Attempts to bind the health and metrics port that failed (another process holds it); retried with back-off.", Interlocked.Read(ref _healthBindFailures));
+        Counter(text, "cniv6_agent_local_pools_refused_total", "Times this node's own pod CIDRs were refused as pools (the plugin would refuse them).", Interlocked.Read(ref _localPoolsRefused));
+        Counter(text, "cniv6_agent_ipam_reclaimed_total", "Addresses released because their pod's namespace and host veth were gone (no DEL, no GC).", Interlocked.Read(ref _ipamReclaimed));
+        Counter(text, "cniv6_agent_ipam_reclaim_failures_total", "IPAM stores the reclaim pass could not read or write.", Interlocked.Read(ref _ipamReclaimFailures));
         Gauge(text, "cniv6_agent_nodes", "Nodes known.", Interlocked.Read(ref _nodes));
         Gauge(text, "cniv6_agent_routes", "Node routes installed by cniv6.", Interlocked.Read(ref _routes));
         Gauge(text, "cniv6_agent_ready", "1 after the first successful sync.", Interlocked.Read(ref _ready));

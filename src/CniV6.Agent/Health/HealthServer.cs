@@ -19,6 +19,9 @@ internal sealed partial class HealthServer(AgentOptions options, AgentHealth hea
     /// <summary>The reconciler beats at least every resync interval; allow a few missed beats before declaring it dead.</summary>
     private TimeSpan MaxSilence => (options.ResyncInterval * 3) + TimeSpan.FromSeconds(30);
 
+    /// <summary>Waits between attempts to bind the port while another process holds it (or the address is not up yet).</summary>
+    internal Backoff BindRetry { get; init; } = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (options.HealthPort == 0)
@@ -29,16 +32,12 @@ internal sealed partial class HealthServer(AgentOptions options, AgentHealth hea
         var host = options.HealthAddress.AddressFamily == AddressFamily.InterNetworkV6
             ? $"[{options.HealthAddress}]"
             : options.HealthAddress.ToString();
-        using var listener = new Socket(options.HealthAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        if (options.HealthAddress.Equals(IPAddress.IPv6Any))
+        using var listener = await ListenAsync(host, stoppingToken).ConfigureAwait(false);
+        if (listener is null)
         {
-            listener.DualMode = true;
+            return;
         }
 
-        // A restarted agent rebinds at once, though connections of its predecessor are still in TIME_WAIT.
-        listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        listener.Bind(new IPEndPoint(options.HealthAddress, options.HealthPort));
-        listener.Listen(64);
         LogListening(host, options.HealthPort);
 
         while (!stoppingToken.IsCancellationRequested)
@@ -52,14 +51,72 @@ internal sealed partial class HealthServer(AgentOptions options, AgentHealth hea
             {
                 break;
             }
-            catch (SocketException e)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
+                // A failed accept is one lost request, never the end of the endpoint (nor, through the host, of the
+                // agent); the pause keeps a listener that fails at once from spinning.
                 LogRequestFailed(e);
+                await Task.Delay(TimeSpan.FromMilliseconds(100), stoppingToken).ConfigureAwait(false);
                 continue;
             }
 
             _ = ServeAsync(client, stoppingToken);
         }
+    }
+
+    /// <summary>
+    /// Binds the health port, retrying with back-off while that fails: the port taken by another local process (or
+    /// the configured address not assigned yet) must cost the node its probes, never its agent — the dataplane goes
+    /// on syncing meanwhile, and the endpoint comes up once the port is free. One warning, then quiet retries.
+    /// Null when stopped before the port could be bound.
+    /// </summary>
+    private async Task<Socket?> ListenAsync(string host, CancellationToken stoppingToken)
+    {
+        var warned = false;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var listener = new Socket(options.HealthAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                if (options.HealthAddress.Equals(IPAddress.IPv6Any))
+                {
+                    listener.DualMode = true;
+                }
+
+                // A restarted agent rebinds at once, though connections of its predecessor are still in TIME_WAIT
+                // (SO_REUSEADDR never lets two sockets listen on one port: a port another process listens on fails).
+                listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                listener.Bind(new IPEndPoint(options.HealthAddress, options.HealthPort));
+                listener.Listen(64);
+                return listener;
+            }
+            catch (SocketException e)
+            {
+                listener.Dispose();
+                var delay = BindRetry.NextDelay();
+                metrics.HealthBindFailed();
+                if (!warned)
+                {
+                    LogBindFailed(host, options.HealthPort, e.Message, BindRetry.Maximum.TotalSeconds);
+                    warned = true;
+                }
+                else
+                {
+                    LogBindRetryFailed(host, options.HealthPort, e.Message);
+                }
+
+                try
+                {
+                    await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>One request, one response, then the connection is closed.</summary>

@@ -180,6 +180,18 @@ public sealed class AgentOptionsReaderTests : IDisposable
         Assert.Contains("Routing:Mode", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--network-name", "bad name", "Cni:NetworkName")]
+    [InlineData("--network-name", "has/slash", "Cni:NetworkName")]
+    [InlineData("--ipam-data-dir", "relative/ipam", "Cni:IpamDataDir")]
+    [InlineData("--ipam-reclaim-grace-seconds", "-1", "Cni:IpamReclaimGraceSeconds")]
+    public void Values_the_plugin_would_refuse_in_the_conflist_are_refused_at_start(string flag, string value, string key)
+    {
+        var error = Assert.Throws<AgentConfigurationException>(() => Read(["--node-name", "n1", "--config", WriteEmptyFile(), flag, value], []));
+
+        Assert.StartsWith(key, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Node_name_is_required()
     {

@@ -67,6 +67,20 @@ public sealed class ControllerTests : IDisposable
     }
 
     [Fact]
+    public void A_conflist_the_plugin_would_refuse_is_never_written_and_fails_the_sync()
+    {
+        // A pool the plugin's own parser refuses (a /127 leaves no usable address) reaching the controller.
+        var state = TestStates.Cluster(1, 1) with { LocalPools = [IPNetwork.Parse("fd00:10:244:1::/127")] };
+        var controller = new ConflistController(Options(), new FakeRoutingMode("hostgw"), _metrics, NullLogger<ConflistController>.Instance);
+
+        var refused = Assert.Throws<InvalidOperationException>(() => controller.Reconcile(Syncs.Of(state)));
+
+        Assert.Contains("the plugin would refuse", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("fd00:10:244:1::/127", refused.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(ConflistPath));
+    }
+
+    [Fact]
     public void Conflist_mtu_from_the_configuration_wins_over_the_modes_overhead()
     {
         new ConflistController(Options(mtu: 1400), new FakeRoutingMode("tunnel", overhead: 70), _metrics, NullLogger<ConflistController>.Instance)

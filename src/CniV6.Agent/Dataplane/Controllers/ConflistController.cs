@@ -32,6 +32,12 @@ internal sealed partial class ConflistController(
     {
         var portmap = ChainPortmap();
         var conflist = ConflistRenderer.Render(options, sync.State, PodMtu(sync), portmap);
+        if (ConflistRenderer.PluginRefusal(conflist) is { } refusal)
+        {
+            // What the plugin refuses the agent refuses: the sync fails (never Ready) and the last good list stays.
+            throw new InvalidOperationException($"the plugin would refuse the conflist for pools {string.Join(", ", sync.State.LocalPools)}: {refusal}; not writing it");
+        }
+
         if (AtomicFile.WriteIfChanged(_path, conflist, ConflistMode, ConfDirMode))
         {
             metrics.ConflistWritten();
