@@ -21,4 +21,13 @@ internal sealed partial class KubernetesClusterSource
 
     [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "Cluster changed: {Count} nodes, local pools {Pools}")]
     private partial void LogStateChanged(int count, IReadOnlyList<System.Net.IPNetwork> pools);
+
+    [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "Unusable data from the apiserver ({Reason}); listing again in {DelaySeconds:F1} s")]
+    private partial void LogUnusableData(string reason, double delaySeconds);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Error, Message = "Refusing node {NodeName}'s own pod CIDRs {Cidrs} as pools: {Reason}; not ready until they are fixed")]
+    private partial void LogPoolsRefused(string nodeName, string cidrs, string reason);
+
+    [LoggerMessage(EventId = 107, Level = LogLevel.Information, Message = "Node {NodeName}'s pod CIDRs {Cidrs} are usable now")]
+    private partial void LogPoolsAccepted(string nodeName, string cidrs);
 }

@@ -16,11 +16,14 @@ internal sealed partial class KubernetesClusterSource(
     INodeApi api,
     ClusterStateStore store,
     AgentMetrics metrics,
+    IClusterEvents events,
     TimeProvider time,
     ILogger<KubernetesClusterSource> logger) : BackgroundService
 {
     private readonly Dictionary<string, ClusterNode> _nodes = new(StringComparer.Ordinal);
     private bool _waitingLogged;
+    private IReadOnlyList<string> _selfPodCidrs = [];
+    private string? _refusedPoolsReported;
 
     /// <summary>Server-side watch length; the apiserver caps it anyway (min-request-timeout, default 30 min).</summary>
     internal TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
@@ -38,8 +41,9 @@ internal sealed partial class KubernetesClusterSource(
             {
                 if (resourceVersion is null)
                 {
+                    // No back-off reset here: a list that succeeds but is followed at once by unusable data must not
+                    // start a list-per-half-second loop. The first event applied resets it.
                     resourceVersion = await ListAsync(stoppingToken).ConfigureAwait(false);
-                    Backoff.Reset();
                 }
 
                 await foreach (var change in api.WatchAsync(resourceVersion, WatchTimeout, stoppingToken).ConfigureAwait(false))
@@ -55,6 +59,9 @@ internal sealed partial class KubernetesClusterSource(
 
                     if (change.Type == NodeWatchEvent.Error)
                     {
+                        // As client-go's reflector: an error event ends this watch and the next attempt lists
+                        // afresh, rather than asking for the same resourceVersion that just failed.
+                        resourceVersion = null;
                         throw new KubernetesApiException((System.Net.HttpStatusCode)(change.Status?.Code ?? 500),
                                                          $"watch error: {change.Status?.Reason} {change.Status?.Message}");
                     }
@@ -78,6 +85,16 @@ internal sealed partial class KubernetesClusterSource(
                 LogGone(resourceVersion ?? "");
                 resourceVersion = null;
             }
+            catch (KubernetesDataException e)
+            {
+                // A malformed event would come again on a watch from the same resourceVersion, for ever; an
+                // oversized line or list is no better on a retry. So: list afresh, after back-off.
+                resourceVersion = null;
+                var delay = Backoff.NextDelay();
+                metrics.WatchRestarted();
+                LogUnusableData(e.Message, delay.TotalSeconds);
+                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+            }
             catch (Exception e)
             {
                 var delay = Backoff.NextDelay();
@@ -93,10 +110,10 @@ internal sealed partial class KubernetesClusterSource(
         var list = await api.ListAsync(cancellationToken).ConfigureAwait(false);
         metrics.Relisted();
         _nodes.Clear();
+        _selfPodCidrs = [];
         foreach (var node in list.Items ?? [])
         {
-            var converted = NodeConversion.ToClusterNode(node);
-            _nodes[converted.Name] = converted;
+            Remember(node);
         }
 
         var resourceVersion = list.Metadata?.ResourceVersion ?? "";
@@ -106,25 +123,34 @@ internal sealed partial class KubernetesClusterSource(
     }
 
     /// <summary>Applies one event to the cache and publishes; returns the event's resourceVersion.</summary>
+    /// <exception cref="KubernetesDataException">a Node event without the Node's name.</exception>
     private string? Apply(NodeWatchEvent change)
     {
         var node = change.Node;
-        if (node?.Metadata?.Name is not { } name)
+        if (change.Type is not (NodeWatchEvent.Added or NodeWatchEvent.Modified or NodeWatchEvent.Deleted))
         {
-            return null;
+            // A bookmark (its object carries only metadata.resourceVersion) or a type added later: only the
+            // resourceVersion moves on.
+            return node?.Metadata?.ResourceVersion;
+        }
+
+        if (node?.Metadata?.Name is not { Length: > 0 } name)
+        {
+            throw new KubernetesDataException($"malformed watch event: {change.Type} of a Node without metadata.name");
         }
 
         switch (change.Type)
         {
             case NodeWatchEvent.Added or NodeWatchEvent.Modified:
-                _nodes[name] = NodeConversion.ToClusterNode(node);
+                Remember(node);
                 break;
             case NodeWatchEvent.Deleted:
                 _nodes.Remove(name);
-                break;
-            case NodeWatchEvent.Bookmark:
-            default:
-                // A bookmark (or a type added later): only the resourceVersion moves on.
+                if (name == options.NodeName)
+                {
+                    _selfPodCidrs = [];
+                }
+
                 break;
         }
 
@@ -133,10 +159,20 @@ internal sealed partial class KubernetesClusterSource(
         return node.Metadata.ResourceVersion;
     }
 
+    private void Remember(k8s.Models.V1Node node)
+    {
+        var converted = NodeConversion.ToClusterNode(node);
+        _nodes[converted.Name] = converted;
+        if (converted.Name == options.NodeName)
+        {
+            _selfPodCidrs = NodeConversion.PodCidrTexts(node);
+        }
+    }
+
     private void Publish()
     {
         metrics.NodesKnown(_nodes.Count);
-        if (!_nodes.TryGetValue(options.NodeName, out var self) || self.PodCidrs.Count == 0)
+        if (!_nodes.TryGetValue(options.NodeName, out var self) || _selfPodCidrs.Count == 0)
         {
             if (!_waitingLogged)
             {
@@ -148,6 +184,30 @@ internal sealed partial class KubernetesClusterSource(
         }
 
         _waitingLogged = false;
+        if (LocalPoolRule.Problem(_selfPodCidrs) is { } problem)
+        {
+            // The plugin would refuse every ADD with these pools: never write them into the conflist, never report
+            // Ready with them. Nothing is published, so a node synced before keeps its last good state.
+            if (problem != _refusedPoolsReported)
+            {
+                var cidrs = string.Join(", ", _selfPodCidrs);
+                LogPoolsRefused(options.NodeName, cidrs, problem);
+                metrics.LocalPoolsRefused();
+                events.Warning(options.NodeName, "CniV6PoolsRefused",
+                               $"cniv6-agent refuses this node's pod CIDRs {cidrs}: {problem}; pods here get no network until spec.podCIDRs is fixed");
+                _refusedPoolsReported = problem;
+            }
+
+            return;
+        }
+
+        if (_refusedPoolsReported is not null)
+        {
+            var cidrs = string.Join(", ", _selfPodCidrs);
+            LogPoolsAccepted(options.NodeName, cidrs);
+            _refusedPoolsReported = null;
+        }
+
         if (store.Publish(ClusterState.Create(options.NodeName, self.PodCidrs, _nodes.Values, options.ExtraMasqueradeExcludes) with { ClusterCidrs = options.ClusterPodCidrs }, time))
         {
             LogStateChanged(_nodes.Count, self.PodCidrs);

@@ -15,6 +15,21 @@ internal sealed class KubernetesNodeApi(k8s.Kubernetes client) : INodeApi, IDisp
 {
     private const int PageSize = 500;
 
+    /// <summary>
+    /// Pages before a list is given up as a server that never stops sending continue tokens (at 500 a page, far more
+    /// Nodes than a cluster may have).
+    /// </summary>
+    private const int MaxListPages = 200;
+
+    /// <summary>
+    /// Longest watch line (one event) accepted. etcd refuses objects over 1.5 MiB by default, so no real Node event
+    /// comes near this; a longer line is a broken or hostile server, and the informer lists again.
+    /// </summary>
+    internal int MaxWatchLineBytes { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>Largest list page accepted: 500 Nodes of 128 KiB each, ten times a busy real Node object.</summary>
+    internal int MaxListPageBytes { get; init; } = 64 * 1024 * 1024;
+
     /// <summary>In-cluster service account when <paramref name="kubeconfig"/> is null, else that file's current context.</summary>
     public static KubernetesNodeApi Create(string? kubeconfig)
     {
@@ -29,30 +44,41 @@ internal sealed class KubernetesNodeApi(k8s.Kubernetes client) : INodeApi, IDisp
         // Pages are stitched together; the list's resourceVersion is that of the first page's snapshot.
         V1NodeList? result = null;
         string? continueToken = null;
+        var pages = 0;
         do
         {
+            if (++pages > MaxListPages)
+            {
+                throw new KubernetesDataException($"the Node list did not end after {MaxListPages} pages");
+            }
+
             var query = $"api/v1/nodes?limit={PageSize}" + (continueToken is null ? "" : $"&continue={Uri.EscapeDataString(continueToken)}");
             using var response = await SendAsync(query, cancellationToken).ConfigureAwait(false);
-            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
+            var body = await BoundedBody.ReadAsync(response.Content, MaxListPageBytes, "Node list", cancellationToken).ConfigureAwait(false);
+            V1NodeList page;
+            try
             {
-                var page = await JsonSerializer.DeserializeAsync(stream, SourceGenerationContext.Default.V1NodeList, cancellationToken).ConfigureAwait(false)
-                           ?? throw new JsonException("empty NodeList");
-                if (result is null)
-                {
-                    result = page;
-                    result.Items ??= [];
-                }
-                else
-                {
-                    foreach (var node in page.Items ?? [])
-                    {
-                        result.Items.Add(node);
-                    }
-                }
-
-                continueToken = page.Metadata?.ContinueProperty is { Length: > 0 } next ? next : null;
+                page = JsonSerializer.Deserialize(body.Span, SourceGenerationContext.Default.V1NodeList) ?? throw new JsonException("empty NodeList");
             }
+            catch (JsonException e)
+            {
+                throw new KubernetesDataException($"malformed Node list: {e.Message}", e);
+            }
+
+            if (result is null)
+            {
+                result = page;
+                result.Items ??= [];
+            }
+            else
+            {
+                foreach (var node in page.Items ?? [])
+                {
+                    result.Items.Add(node);
+                }
+            }
+
+            continueToken = page.Metadata?.ContinueProperty is { Length: > 0 } next ? next : null;
         }
         while (continueToken is not null);
 
@@ -72,10 +98,10 @@ internal sealed class KubernetesNodeApi(k8s.Kubernetes client) : INodeApi, IDisp
         var stream = await response.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            using var reader = new StreamReader(stream);
+            var reader = new WatchLineReader(stream, MaxWatchLineBytes);
             while (true)
             {
-                string? line;
+                ReadOnlyMemory<byte>? line;
                 try
                 {
                     line = await reader.ReadLineAsync(deadline.Token).ConfigureAwait(false);
@@ -85,14 +111,14 @@ internal sealed class KubernetesNodeApi(k8s.Kubernetes client) : INodeApi, IDisp
                     yield break;
                 }
 
-                if (line is null)
+                if (line is not { } text)
                 {
                     yield break;
                 }
 
-                if (line.Length > 0)
+                if (!IsBlank(text.Span))
                 {
-                    yield return NodeWatchEventParser.Parse(line);
+                    yield return NodeWatchEventParser.Parse(text);
                 }
             }
         }
@@ -130,13 +156,16 @@ internal sealed class KubernetesNodeApi(k8s.Kubernetes client) : INodeApi, IDisp
         {
             using (response)
             {
-                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                throw new KubernetesApiException(response.StatusCode, $"{request.Method} {relativeUri}: {(int)response.StatusCode} {Truncate(body)}");
+                // Only the start of an error body is ever shown, so only that much is read.
+                var body = await BoundedBody.ReadPrefixAsync(response.Content, 4096, cancellationToken).ConfigureAwait(false);
+                throw new KubernetesApiException(response.StatusCode, $"{request.Method} {relativeUri}: {(int)response.StatusCode} {Truncate(System.Text.Encoding.UTF8.GetString(body.Span))}");
             }
         }
 
         return response;
     }
+
+    private static bool IsBlank(ReadOnlySpan<byte> line) => line.Trim(" \t\r"u8).IsEmpty;
 
     private static string Truncate(string body) => body.Length <= 300 ? body : body[..300];
 

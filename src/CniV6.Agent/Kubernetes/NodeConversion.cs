@@ -23,8 +23,7 @@ internal static class NodeConversion
             .OrderBy(a => a.AddressFamily == AddressFamily.InterNetworkV6 ? 0 : 1)
             .ToArray();
 
-        var cidrs = node.Spec?.PodCIDRs is { Count: > 0 } list ? list : node.Spec?.PodCIDR is { } single ? [single] : [];
-        var podCidrs = cidrs
+        var podCidrs = PodCidrTexts(node)
             .Select(c => IPNetwork.TryParse(c, out var network) ? (IPNetwork?)network : null)
             .OfType<IPNetwork>()
             .Distinct()
@@ -32,4 +31,8 @@ internal static class NodeConversion
 
         return new ClusterNode(node.Metadata?.Name ?? "", addresses, podCidrs);
     }
+
+    /// <summary><c>spec.podCIDRs</c> as written (falling back to the older single <c>spec.podCIDR</c>).</summary>
+    public static IReadOnlyList<string> PodCidrTexts(V1Node node) =>
+        node.Spec?.PodCIDRs is { Count: > 0 } list ? [.. list] : node.Spec?.PodCIDR is { } single ? [single] : [];
 }

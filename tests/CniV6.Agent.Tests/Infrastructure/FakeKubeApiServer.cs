@@ -124,6 +124,26 @@ internal sealed class FakeKubeApiServer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Appends <paramref name="line"/> to the watch history verbatim (a newline is added) and sends it to every open
+    /// watch, as a broken or hostile apiserver would: a malformed event, an oversized one. Like any event it is
+    /// replayed to every watch that starts from an earlier resourceVersion. Returns the resourceVersion it took.
+    /// </summary>
+    public long AppendRawEvent(string line)
+    {
+        lock (_gate)
+        {
+            var resourceVersion = ++_resourceVersion;
+            _history.Add((resourceVersion, line + "\n"));
+            foreach (var watcher in _watchers)
+            {
+                watcher.Writer.TryWrite(line + "\n");
+            }
+
+            return resourceVersion;
+        }
+    }
+
     /// <summary>Forgets the event history (as compaction does) and ends every watch: reconnecting clients get 410.</summary>
     public void ExpireHistory()
     {

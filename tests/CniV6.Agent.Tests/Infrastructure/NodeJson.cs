@@ -27,6 +27,10 @@ internal static class NodeJson
         json.WriteStartObject("annotations");
         json.WriteString("node.alpha.kubernetes.io/ttl", "0");
         json.WriteString("volumes.kubernetes.io/controller-managed-attach-detach", "true");
+        if (node.PaddingBytes > 0)
+        {
+            json.WriteString("cv6.test/padding", new string('x', node.PaddingBytes));
+        }
         json.WriteEndObject();
         json.WriteEndObject();
 

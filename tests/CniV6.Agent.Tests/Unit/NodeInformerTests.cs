@@ -28,7 +28,7 @@ public sealed class NodeInformerTests : IAsyncLifetime
         _server.Upsert(N1);
         _server.Upsert(N2);
         _api = KubernetesNodeApi.Create(_server.WriteKubeconfig(Path.Combine(_dir, "kubeconfig")));
-        _source = new KubernetesClusterSource(new AgentOptions { NodeName = "n1" }, _api, _store, _metrics, TimeProvider.System,
+        _source = new KubernetesClusterSource(new AgentOptions { NodeName = "n1" }, _api, _store, _metrics, new NoClusterEvents(), TimeProvider.System,
                                               NullLogger<KubernetesClusterSource>.Instance)
         {
             Backoff = new Backoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200)),
@@ -86,7 +86,7 @@ public sealed class NodeInformerTests : IAsyncLifetime
         await WaitForAsync(s => s.Nodes.Count == 2);
         using var otherStore = new CancellationTokenSource();
         var store = new ClusterStateStore();
-        var source = new KubernetesClusterSource(new AgentOptions { NodeName = "n9" }, _api!, store, new AgentMetrics(), TimeProvider.System,
+        var source = new KubernetesClusterSource(new AgentOptions { NodeName = "n9" }, _api!, store, new AgentMetrics(), new NoClusterEvents(), TimeProvider.System,
                                                  NullLogger<KubernetesClusterSource>.Instance);
         await source.StartAsync(otherStore.Token);
         await Task.Delay(300);

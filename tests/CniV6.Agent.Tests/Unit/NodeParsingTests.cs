@@ -58,6 +58,6 @@ public class NodeParsingTests
     [Fact]
     public void Rejects_a_line_without_type()
     {
-        Assert.ThrowsAny<System.Text.Json.JsonException>(() => NodeWatchEventParser.Parse("""{"object":{}}"""));
+        Assert.Throws<KubernetesDataException>(() => NodeWatchEventParser.Parse("""{"object":{}}"""));
     }
 }
