@@ -37,7 +37,8 @@ internal static class DataplaneComposition
                                           ?? throw new AgentConfigurationException($"unknown routing mode {options.RoutingMode}"));
 
         // The binary before the conflist that names it, forwarding before any pod can need it, the conflist before
-        // routes (pods on this node get network as early as possible), NAT last (the slow part; see MasqueradeController).
+        // routes (pods on this node get network as early as possible), NAT (the slow part; see MasqueradeController),
+        // then the housekeeping that no pod waits for: addresses of pods gone without DEL.
         services.AddSingleton<IDataplaneController, PluginInstallController>();
         services.AddSingleton<IDataplaneController, ForwardingController>();
         services.AddSingleton<IDataplaneController, ConflistController>();
@@ -47,6 +48,7 @@ internal static class DataplaneComposition
             provider.GetRequiredService<RoutingModeRecord>(),
             provider.GetRequiredService<ILogger<PodRoutingController>>()));
         services.AddSingleton<IDataplaneController, MasqueradeController>();
+        services.AddSingleton<IDataplaneController, IpamReclaimController>();
 
         services.TryAddSingleton<IClusterEvents, NoClusterEvents>();
         services.AddSingleton<PeerScreen>();

@@ -18,7 +18,8 @@ internal static class DataplaneHarness
                                            FakeRouteTable routes, FakeMasquerade masquerade, FakeForwarding forwarding) =>
         new ServiceCollection()
             .AddLogging()
-            .AddSingleton(options)
+            // The reclaim pass reads IPAM stores: never the host's, always the test's own directory.
+            .AddSingleton(options = options with { IpamDataDir = Path.Combine(dir, "ipam") })
             .AddSingleton(store)
             .AddSingleton(health)
             .AddSingleton(metrics)

@@ -111,12 +111,12 @@ public sealed class DataplaneShellTests : IDisposable
     }
 
     [Fact]
-    public void The_agent_syncs_plugin_forwarding_conflist_routing_then_masquerade()
+    public void The_agent_syncs_plugin_forwarding_conflist_routing_masquerade_then_reclaims_ipam()
     {
         var options = new AgentOptions { NodeName = "n1", RoutingMode = "hostgw", CniConfDir = Path.Combine(_dir, "net.d") };
         var reconciler = DataplaneHarness.Reconciler(options, _dir, _store, _health, _metrics, new FakeRouteTable(), new FakeMasquerade(), new FakeForwarding());
 
-        Assert.Equal(["plugin", "forwarding", "conflist", "routing", "masquerade"], reconciler.Controllers.Select(c => c.Name));
+        Assert.Equal(["plugin", "forwarding", "conflist", "routing", "masquerade", "ipam-reclaim"], reconciler.Controllers.Select(c => c.Name));
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
