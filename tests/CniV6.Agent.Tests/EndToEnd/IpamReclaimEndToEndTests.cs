@@ -48,7 +48,15 @@ public sealed class IpamReclaimEndToEndTests(ITestOutputHelper output) : IDispos
         output.WriteLine($"reclaimed {clock.ElapsedMilliseconds} ms after the namespace went (grace 3 s, resync 2 s)");
         Assert.False(Allocated().ContainsKey(crashed), $"not reclaimed within grace + two resyncs:\n{_agent!.Log}");
         Assert.True(Allocated().ContainsKey(live));
+        // The console logger writes from its own queue: give the line a moment to arrive.
+        var logged = Stopwatch.StartNew();
+        while (!_agent!.Log.Contains($"Reclaimed", StringComparison.Ordinal) && logged.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(50);
+        }
+
         Assert.Contains($"Reclaimed", _agent!.Log, StringComparison.Ordinal);
+        Assert.Contains($"of {crashed}/eth0 in network cniv6", _agent.Log, StringComparison.Ordinal);
         Assert.Contains("cniv6_agent_ipam_reclaimed_total 1\n", await MetricsAsync(), StringComparison.Ordinal);
         Assert.Equal(0, Driver(live, "check").ExitCode);
     }

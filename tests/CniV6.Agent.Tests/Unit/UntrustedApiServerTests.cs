@@ -123,7 +123,13 @@ public sealed class UntrustedApiServerTests : IAsyncLifetime
         _server.Upsert(N2);
         await StartAsync();
 
-        await Task.Delay(500);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (_events.Warnings.Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        await Task.Delay(200);
         Assert.Null(_store.Current);
         var (node, reason, message) = Assert.Single(_events.Warnings);
         Assert.Equal(("n1", "CniV6PoolsRefused"), (node, reason));
