@@ -2,7 +2,8 @@
 # Checks the Kubernetes manifests (packaging/kubernetes) without a cluster: every document parses as
 # YAML, and the DaemonSet keeps the properties the README promises:
 #   - host mounts: only the CNI dirs, /var/lib/cni, /lib/modules (read-only) and, of /run, exactly
-#     /run/xtables.lock and /run/cniv6 — never /run itself or another path under it;
+#     /run/xtables.lock, /run/cniv6 and /run/netns (read-only: the IPAM reclaim checks that a pod's
+#     namespace is gone) — never /run itself or another path under it;
 #   - no init container (the agent installs the plugin, portmap and loopback itself);
 #   - metrics on the node IP: NODE_IP from status.hostIP, --health-address=$(NODE_IP), prometheus.io
 #     scrape/port/path annotations that match the health port, probes on that port;
@@ -51,13 +52,15 @@ check("no init container (the agent installs plugin, portmap and loopback)", not
 
 host_paths = {v["name"]: v["hostPath"]["path"] for v in pod["volumes"] if "hostPath" in v}
 run_paths = sorted(p for p in host_paths.values() if p == "/run" or p.startswith("/run/") or p.startswith("/var/run"))
-check(f"of /run only /run/cniv6 and /run/xtables.lock are mounted (got {run_paths})", run_paths == ["/run/cniv6", "/run/xtables.lock"])
-allowed = {"/opt/cni/bin", "/etc/cni/net.d", "/var/lib/cni", "/run/xtables.lock", "/run/cniv6", "/lib/modules"}
+check(f"of /run only /run/cniv6, /run/netns and /run/xtables.lock are mounted (got {run_paths})", run_paths == ["/run/cniv6", "/run/netns", "/run/xtables.lock"])
+allowed = {"/opt/cni/bin", "/etc/cni/net.d", "/var/lib/cni", "/run/xtables.lock", "/run/cniv6", "/run/netns", "/lib/modules"}
 check(f"no host path beyond {sorted(allowed)} (got {sorted(host_paths.values())})", set(host_paths.values()) <= allowed)
 mounts = {m["name"]: m for m in agent["volumeMounts"]}
 check("every volume is mounted by the agent", set(mounts) == {v["name"] for v in pod["volumes"]})
 modules = next(n for n, p in host_paths.items() if p == "/lib/modules")
 check("/lib/modules is read-only", mounts[modules].get("readOnly") is True)
+netns = next(n for n, p in host_paths.items() if p == "/run/netns")
+check("/run/netns is read-only", mounts[netns].get("readOnly") is True)
 
 env = {e["name"]: e for e in agent.get("env", [])}
 check("NODE_IP comes from status.hostIP", env.get("NODE_IP", {}).get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") == "status.hostIP")
