@@ -36,9 +36,11 @@ internal static class UninstallVerb
             invocation.Configure(builder);
             options = AgentOptionsReader.Read(builder, Path.Combine(AppContext.BaseDirectory, PluginInstaller.PluginFileName));
         }
-        catch (Exception e) when (e is AgentConfigurationException or IOException or InvalidDataException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            invocation.Error.WriteLine($"cniv6-agent: {e.Message}");
+            // As for run: whatever is wrong with the configuration (a duplicate key, a top-level array, a FIFO) is
+            // one line and exit 2, never a stack trace.
+            invocation.Error.WriteLine($"cniv6-agent: {RunVerb.OneLine(e)}");
             return AgentCommandLine.UsageError;
         }
 

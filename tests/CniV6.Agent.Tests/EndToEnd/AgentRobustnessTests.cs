@@ -169,13 +169,19 @@ public sealed class AgentRobustnessTests : IDisposable
                 break;
         }
 
-        var (exit, output, error) = Shell.TryRun(Quick, "ip", "netns", "exec", _netns, RequiredFiles.Agent, "--config", config, "--source", "static");
+        foreach (var verb in new[] { "run", "uninstall" })
+        {
+            var (exit, output, error) = Shell.TryRun(Quick, "ip", "netns", "exec", _netns, RequiredFiles.Agent, verb, "--config", config, "--source", "static",
+                                                     // Only the test's own directories, should a configuration ever get through.
+                                                     "--cni-conf-dir", Path.Combine(_dir, "net.d"), "--cni-bin-dir", Path.Combine(_dir, "bin"),
+                                                     "--ipam-data-dir", Path.Combine(_dir, "ipam"));
 
-        Assert.True(exit == 2, $"{what}: exit {exit}\n{error}");
-        Assert.Empty(output);
-        var line = Assert.Single(error.TrimEnd('\n').Split('\n'));
-        Assert.StartsWith("cniv6-agent: ", line, StringComparison.Ordinal);
-        Assert.DoesNotContain(" at ", line, StringComparison.Ordinal);
+            Assert.True(exit == 2, $"{what}, {verb}: exit {exit}\n{error}");
+            Assert.Empty(output);
+            var line = Assert.Single(error.TrimEnd('\n').Split('\n'));
+            Assert.StartsWith("cniv6-agent: ", line, StringComparison.Ordinal);
+            Assert.DoesNotContain(" at ", line, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
