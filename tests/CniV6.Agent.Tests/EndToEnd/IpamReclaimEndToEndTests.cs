@@ -56,7 +56,7 @@ public sealed class IpamReclaimEndToEndTests(ITestOutputHelper output) : IDispos
         }
 
         Assert.Contains($"Reclaimed", _agent!.Log, StringComparison.Ordinal);
-        Assert.Contains($"of {crashed}/eth0 in network cniv6", _agent.Log, StringComparison.Ordinal);
+        Assert.Contains($"of {crashed}/eth0 (pod unknown) in network cniv6", _agent.Log, StringComparison.Ordinal);
         Assert.Contains("cniv6_agent_ipam_reclaimed_total 1\n", await MetricsAsync(), StringComparison.Ordinal);
         Assert.Equal(0, Driver(live, "check").ExitCode);
     }

@@ -110,7 +110,8 @@ internal sealed partial class IpamReclaimController(
             }
 
             metrics.IpamReclaimed();
-            LogReclaimed(network, allocation.ContainerId, allocation.IfName, string.Join(", ", allocation.Addresses),
+            var pod = allocation.Pod is { } reference ? $"pod {reference.Namespace}/{reference.Name}" : "pod unknown";
+            LogReclaimed(network, allocation.ContainerId, allocation.IfName, pod, string.Join(", ", allocation.Addresses),
                          allocation.NetNs!, veth, (now - allocation.Created).TotalSeconds);
         }
     }
