@@ -56,7 +56,10 @@ public sealed class IpamReclaimEndToEndTests(ITestOutputHelper output) : IDispos
         }
 
         Assert.Contains($"Reclaimed", _agent!.Log, StringComparison.Ordinal);
-        Assert.Contains($"of {crashed}/eth0 (pod unknown) in network cniv6", _agent.Log, StringComparison.Ordinal);
+        var line = _agent.Log.Split('\n').First(l => l.Contains("Reclaimed", StringComparison.Ordinal));
+        output.WriteLine(line);
+        Assert.Contains($"of {crashed}/eth0 (", line, StringComparison.Ordinal);
+        Assert.Contains(") in network cniv6: its namespace /var/run/netns/" + crashed, line, StringComparison.Ordinal);
         Assert.Contains("cniv6_agent_ipam_reclaimed_total 1\n", await MetricsAsync(), StringComparison.Ordinal);
         Assert.Equal(0, Driver(live, "check").ExitCode);
     }
