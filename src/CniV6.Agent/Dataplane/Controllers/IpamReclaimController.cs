@@ -101,10 +101,13 @@ internal sealed partial class IpamReclaimController(
         // Read under the lock, after the namespaces: a veth that appears after this read belongs to an ADD that
         // reserved before the lock was taken, whose namespace was seen existing above.
         var hostLinks = _listHostLinks();
+        // And the plugin's own word: an attachment whose ADD or DEL holds its lock is in flight, whatever else says.
+        var inFlight = new AttachmentLocks(AttachmentLocks.DefaultDirectory).InFlight(network);
         foreach (var allocation in candidates)
         {
             var veth = HostVethName.For(allocation.ContainerId, allocation.IfName);
-            if (hostLinks.Contains(veth) || !store.Release(allocation.ContainerId, allocation.IfName))
+            if (hostLinks.Contains(veth) || inFlight.Contains((allocation.ContainerId, allocation.IfName))
+                || !store.Release(allocation.ContainerId, allocation.IfName))
             {
                 continue;
             }
