@@ -91,6 +91,32 @@ public sealed class IpamReclaimTests : IDisposable
     }
 
     [Fact]
+    public void An_attachment_whose_add_holds_the_plugins_attachment_lock_is_kept()
+    {
+        // The plugin's lock directory is the node's (/run/cniv6/attachments); a unique container id keeps this apart.
+        var containerId = $"cv6d-inflight-{Guid.NewGuid():N}";
+        Add(containerId);
+        Vanish(containerId);
+        _time.Advance(TimeSpan.FromMinutes(10));
+        var locks = new AttachmentLocks(AttachmentLocks.DefaultDirectory);
+        try
+        {
+            using (locks.Hold("cniv6", containerId, "eth0", TimeSpan.FromSeconds(5)))
+            {
+                Controller().Reconcile(Sync(full: true));
+                Assert.Equal([containerId], Allocated());
+            }
+
+            Controller().Reconcile(Sync(full: true));
+            Assert.Empty(Allocated());
+        }
+        finally
+        {
+            File.Delete(Path.Combine(AttachmentLocks.DefaultDirectory, $"cniv6={containerId}=eth0"));
+        }
+    }
+
+    [Fact]
     public void An_allocation_whose_host_veth_still_exists_is_kept()
     {
         Add("veth-left");
