@@ -62,13 +62,18 @@ public sealed class IpamVerbTests
     }
 
     [Fact]
-    public void Release_by_address_frees_the_pod_s_addresses_and_the_next_ADD_can_take_them()
+    public void Release_by_address_frees_a_leaked_pod_s_addresses_and_the_next_ADD_can_take_them()
     {
         using var node = new OperabilityNode(TinyPool);
         PodSandbox[] pods = [node.AddPod(), node.AddPod(), node.AddPod()];
         PodSandbox full = node.Node.CreatePod();
         Assert.False(node.Node.Add(node.ConflistPath, full).Succeeded, "the pool should be exhausted by three pods");
         IPAddress freed = pods[1].Address(AddressFamily.InterNetworkV6);
+        // A leak, as a runtime crash leaves it: the pod's namespace gone without DEL, its allocation still held.
+        // (A live pod's address, once released, is not handed out again while its host route stands: ADD refuses
+        // to take over an address routed to another interface.)
+        pods[1].Dispose();
+        WaitUntilNotRouted(node, freed);
 
         ProcessResult released = Ipam(node, "release", freed.ToString(), "--yes");
 
@@ -116,4 +121,15 @@ public sealed class IpamVerbTests
     }
 
     private static string Regex(object value) => System.Text.RegularExpressions.Regex.Escape(value.ToString()!);
+
+    /// <summary>The kernel removes a deleted namespace's veth pair (and so the host route) asynchronously.</summary>
+    private static void WaitUntilNotRouted(OperabilityNode node, IPAddress address)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (node.Namespace.Ip("-6", "route", "show", address + "/128").Trim().Length > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{address} still routed 10 s after its pod's namespace was deleted");
+            Thread.Sleep(50);
+        }
+    }
 }
