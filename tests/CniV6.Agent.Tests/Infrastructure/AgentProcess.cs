@@ -62,6 +62,39 @@ internal sealed class AgentProcess : IDisposable
         return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0]);
     }
 
+    /// <summary>
+    /// Polls <paramref name="readyz"/> from inside <paramref name="netns"/> until it answers 2xx (true), the agent exits
+    /// or <paramref name="timeout"/> passes (false); callers say what a failure means to them.
+    /// </summary>
+    public async Task<bool> WaitUntilReadyAsync(string netns, Uri readyz, TimeSpan timeout)
+    {
+        using var http = InNamespace.HttpClient(netns);
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline && !HasExited)
+        {
+            try
+            {
+                using var response = await http.GetAsync(readyz);
+                if (response.IsSuccessStatusCode)
+                {
+                    return true;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Timed out while starting.
+            }
+
+            await Task.Delay(50);
+        }
+
+        return false;
+    }
+
     public void Kill()
     {
         if (!_process.HasExited)

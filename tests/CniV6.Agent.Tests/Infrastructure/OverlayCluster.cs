@@ -172,36 +172,18 @@ public sealed class OverlayCluster : IAsyncLifetime
 
     internal async Task WaitUntilReadyAsync(int node)
     {
-        using var http = InNamespace.HttpClient(NodeNs(node));
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
+        var agent = Agent(node);
+        if (await agent.WaitUntilReadyAsync(NodeNs(node), new Uri($"http://127.0.0.1:{HealthPort}/readyz"), TimeSpan.FromSeconds(30)))
         {
-            if (_agents[node] is { HasExited: true } exited)
-            {
-                throw new InvalidOperationException($"agent n{node} exited with {exited.ExitCode}:\n{exited.Log}");
-            }
-
-            try
-            {
-                using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{HealthPort}/readyz"));
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Timed out while starting.
-            }
-
-            await Task.Delay(50);
+            return;
         }
 
-        throw new TimeoutException($"agent n{node} not ready after 30 s:\n{_agents[node]?.Log}");
+        if (agent.HasExited)
+        {
+            throw new InvalidOperationException($"agent n{node} exited with {agent.ExitCode}:\n{agent.Log}");
+        }
+
+        throw new TimeoutException($"agent n{node} not ready after 30 s:\n{agent.Log}");
     }
 
     /// <summary>A new pod on <paramref name="node"/> through libcni, with the conflist its agent wrote; deleted by the next start or dispose.</summary>

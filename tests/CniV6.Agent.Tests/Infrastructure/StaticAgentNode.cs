@@ -79,26 +79,9 @@ internal sealed class StaticAgentNode : IDisposable
     public async Task StartAgentAsync(Uri health, IReadOnlyDictionary<string, string>? environment, params string[] extraArgs)
     {
         Agent = AgentProcess.Start(Netns, ["--config", ConfigPath, "--plugin-source", RequiredFiles.Plugin, .. extraArgs], environment);
-        using var http = InNamespace.HttpClient(Netns);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && !Agent.HasExited)
+        if (await Agent.WaitUntilReadyAsync(Netns, new Uri(health, "readyz"), TimeSpan.FromSeconds(30)))
         {
-            try
-            {
-                using var response = await http.GetAsync(new Uri(health, "readyz"));
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-
-            await Task.Delay(50);
+            return;
         }
 
         Assert.Fail($"the agent did not become ready within 30 s:\n{Agent.Log}");
