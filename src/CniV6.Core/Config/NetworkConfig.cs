@@ -13,6 +13,15 @@ public sealed class NetworkConfig
 {
     public const string DefaultLogFile = "/var/log/cniv6/cniv6.log";
 
+    /// <summary>The log file is rotated before it would grow past this (10 MiB); 0 = never rotated.</summary>
+    public const int DefaultLogFileMaxBytes = 10 * 1024 * 1024;
+
+    /// <summary>How many rotated files (<c>cniv6.log.1</c> … <c>.N</c>) are kept.</summary>
+    public const int DefaultLogFileMaxFiles = 5;
+
+    /// <summary>Upper bound of <c>logFileMaxFiles</c>: rotation renames every kept file once.</summary>
+    public const int MaxLogFileMaxFiles = 100;
+
     /// <summary>The plugin's <c>"type"</c>: the file name of its executable in the runtime's CNI bin directory.</summary>
     public const string PluginType = "cniv6";
 
@@ -34,6 +43,12 @@ public sealed class NetworkConfig
     public string LogFile { get; init; } = DefaultLogFile;
 
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary><c>"logFileMaxBytes"</c>: size cap of the log file before it is rotated; 0 = no cap.</summary>
+    public int LogFileMaxBytes { get; init; } = DefaultLogFileMaxBytes;
+
+    /// <summary><c>"logFileMaxFiles"</c>: rotated files kept besides the current one (1–100).</summary>
+    public int LogFileMaxFiles { get; init; } = DefaultLogFileMaxFiles;
 
     /// <summary><c>"disableGC"</c>: when true the GC command does nothing.</summary>
     public bool DisableGc { get; init; }

@@ -61,6 +61,8 @@ public static partial class NetworkConfigParser
             MasqueradeExclude = ParseNetworks(root, "masqueradeExclude"),
             LogFile = ParseAbsolutePath(root, "logFile", "") ?? NetworkConfig.DefaultLogFile,
             LogLevel = ParseLogLevel(root),
+            LogFileMaxBytes = Reader.GetOptionalInt32(root, "logFileMaxBytes", "", 0, int.MaxValue) ?? NetworkConfig.DefaultLogFileMaxBytes,
+            LogFileMaxFiles = Reader.GetOptionalInt32(root, "logFileMaxFiles", "", 1, NetworkConfig.MaxLogFileMaxFiles) ?? NetworkConfig.DefaultLogFileMaxFiles,
             DisableGc = Reader.GetOptionalBoolean(root, "disableGC", "") ?? false,
             Ipam = ipam,
             PrevResult = Reader.GetOptional(root, "prevResult", "", JsonValueKind.Object)?.Clone(),

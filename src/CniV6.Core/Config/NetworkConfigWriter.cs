@@ -39,6 +39,16 @@ public static class NetworkConfigWriter
             json.WriteString("logLevel", LogLevelText(config.LogLevel));
         }
 
+        if (config.LogFileMaxBytes != NetworkConfig.DefaultLogFileMaxBytes)
+        {
+            json.WriteNumber("logFileMaxBytes", config.LogFileMaxBytes);
+        }
+
+        if (config.LogFileMaxFiles != NetworkConfig.DefaultLogFileMaxFiles)
+        {
+            json.WriteNumber("logFileMaxFiles", config.LogFileMaxFiles);
+        }
+
         if (config.DisableGc)
         {
             json.WriteBoolean("disableGC", true);

@@ -25,6 +25,7 @@ internal sealed partial class CniDispatcher
     private readonly TimeProvider _time;
     private ILoggerProvider? _logProvider;
     private ILogger _logger = NullLogger.Instance;
+    private LogInvocation? _invocation;
 
     /// <param name="getEnvironmentVariable">Usually <see cref="Environment.GetEnvironmentVariable(string)"/>.</param>
     /// <param name="stdin">Network configuration input; read at most <see cref="MaxStdinBytes"/> + 1 bytes.</param>
@@ -53,6 +54,7 @@ internal sealed partial class CniDispatcher
     {
         var started = _time.GetTimestamp();
         var command = _getEnvironmentVariable(CniEnvironment.CommandVariable);
+        _invocation = LogInvocation.FromEnvironment(_getEnvironmentVariable);
         byte[]? config = null;
         try
         {
@@ -101,7 +103,7 @@ internal sealed partial class CniDispatcher
     private void Execute(CniEnvironment environment, byte[] stdinBytes, long started)
     {
         var config = ParseConfig(stdinBytes, environment.Command);
-        EnsureLogOpen(new LogSettings(config.LogFile, config.LogLevel));
+        EnsureLogOpen(config);
         if (environment.Command is not (CniCommand.Gc or CniCommand.Status) && environment.NetNs is { } netNs && NetNamespace.IsCurrent(netNs))
         {
             throw new CniException(
@@ -266,14 +268,17 @@ internal sealed partial class CniDispatcher
     }
 
     /// <summary>Opens the log once; failures before the config is known go to the default log file.</summary>
-    private void EnsureLogOpen(LogSettings? settings)
+    private void EnsureLogOpen(NetworkConfig? config)
     {
         if (_logProvider is not null)
         {
             return;
         }
 
-        _logProvider = _openLog(settings ?? new LogSettings(NetworkConfig.DefaultLogFile, LogLevel.Information));
+        var invocation = _invocation ?? LogInvocation.FromEnvironment(_getEnvironmentVariable);
+        _logProvider = _openLog(config is null
+            ? new LogSettings(NetworkConfig.DefaultLogFile, LogLevel.Information, invocation)
+            : new LogSettings(config.LogFile, config.LogLevel, invocation, config.LogFileMaxBytes, config.LogFileMaxFiles));
         _logger = _logProvider.CreateLogger(typeof(CniDispatcher).FullName!);
     }
 

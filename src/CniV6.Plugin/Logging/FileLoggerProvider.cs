@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using CniV6.Linux;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -8,28 +7,24 @@ namespace CniV6.Plugin.Logging;
 
 /// <summary>
 /// Appends one line per event to the configured log file (stdout belongs to the CNI protocol, and the runtime
-/// usually discards stderr). Many plugin processes share the file, so every line is one <c>write</c> on an
-/// O_APPEND descriptor: the kernel moves each write to the end of the file atomically, so concurrent lines never
-/// overwrite each other (a <see cref="FileStream"/> in append mode seeks once and then writes at its own offset,
-/// which loses lines). The file is opened on the first event, through a symlink never, and only if it is a regular
-/// file (a FIFO would block the plugin); if it cannot be opened or written, logging turns itself off rather than
-/// failing the command.
+/// usually discards stderr). Every line names the invocation (command, container ID, ifname). The file, its size cap
+/// and rotation shared safely by concurrent plugin processes are <see cref="RotatingLogFile"/>'s; it is opened on the
+/// first event, through a symlink never, and only if it is a regular file (a FIFO would block the plugin). If it
+/// cannot be opened or written, logging turns itself off rather than failing the command.
 /// </summary>
 internal sealed class FileLoggerProvider : ILoggerProvider
 {
-    private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private const UnixFileMode FilePermissions = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
     private readonly int _processId = Environment.ProcessId;
-    private SafeFd? _file;
+    private readonly RotatingLogFile _file;
     private bool _disabled;
 
     private FileLoggerProvider(LogSettings settings, TimeProvider time)
     {
         Settings = settings;
         _time = time;
+        _file = new RotatingLogFile(settings.LogFile, settings.MaxFileBytes, settings.MaxFiles);
     }
 
     public LogSettings Settings { get; }
@@ -47,8 +42,7 @@ internal sealed class FileLoggerProvider : ILoggerProvider
         lock (_gate)
         {
             _disabled = true;
-            _file?.Dispose();
-            _file = null;
+            _file.Dispose();
         }
     }
 
@@ -56,7 +50,7 @@ internal sealed class FileLoggerProvider : ILoggerProvider
 
     internal void Write(string category, LogLevel level, EventId eventId, string message, Exception? exception)
     {
-        var line = FormatLine(_time.GetUtcNow(), _processId, level, category, eventId, message, exception);
+        var line = FormatLine(_time.GetUtcNow(), _processId, level, Settings.Invocation, category, eventId, message, exception);
         lock (_gate)
         {
             if (_disabled)
@@ -66,29 +60,29 @@ internal sealed class FileLoggerProvider : ILoggerProvider
 
             try
             {
-                _file ??= OpenFile(Settings.LogFile);
-                PosixFile.WriteAll(_file, line, Settings.LogFile);
+                _file.Append(line);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
                 // Logging is a diagnostic aid; a read-only /var/log must not fail pod creation.
                 _disabled = true;
-                _file?.Dispose();
-                _file = null;
+                _file.Dispose();
             }
         }
     }
 
     /// <summary>
-    /// <c>2026-11-24T00:41:26.123456Z [4242] INFO Category[1001] message | exception</c>; line breaks inside the
-    /// message or exception are escaped so that every event stays one line.
+    /// <c>2026-11-24T00:41:26.123456Z [4242] INFO ADD 3f2a9c1b7d eth0 Category[1001] message | exception</c>: time,
+    /// process, level, the invocation (command, container ID, ifname; "-" for what the runtime did not pass), the
+    /// event and its text. Line breaks inside the message or exception are escaped so that every event stays one line.
     /// </summary>
-    internal static byte[] FormatLine(DateTimeOffset timestamp, int processId, LogLevel level, string category, EventId eventId, string message, Exception? exception)
+    internal static byte[] FormatLine(DateTimeOffset timestamp, int processId, LogLevel level, LogInvocation invocation, string category, EventId eventId, string message, Exception? exception)
     {
-        var builder = new StringBuilder(160);
+        var builder = new StringBuilder(200);
         builder.Append(timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture))
             .Append(" [").Append(processId).Append("] ")
             .Append(LevelName(level)).Append(' ')
+            .Append(invocation.Text).Append(' ')
             .Append(category).Append('[').Append(eventId.Id).Append("] ")
             .Append(OneLine(message));
         if (exception is not null)
@@ -98,17 +92,6 @@ internal sealed class FileLoggerProvider : ILoggerProvider
 
         builder.Append('\n');
         return Encoding.UTF8.GetBytes(builder.ToString());
-    }
-
-    private static SafeFd OpenFile(string path)
-    {
-        var directory = Path.GetDirectoryName(path);
-        if (!string.IsNullOrEmpty(directory))
-        {
-            PosixDirectory.EnsureTree(directory, DirectoryMode);
-        }
-
-        return PosixFile.OpenRegularFile(path, PosixOpenFlags.WriteOnly | PosixOpenFlags.Append | PosixOpenFlags.Create, FilePermissions);
     }
 
     private static string LevelName(LogLevel level) => level switch

@@ -178,17 +178,19 @@ public sealed class CniDispatcherTests
     }
 
     [Fact]
-    public void The_log_is_opened_with_the_configured_file_and_level_and_records_start_and_end()
+    public void The_log_is_opened_with_the_configured_file_level_and_cap_and_records_start_and_end()
     {
         var harness = new DispatcherHarness();
         harness.Environment["CNI_COMMAND"] = "DEL";
-        var config = """{"cniVersion":"1.1.0","name":"pods","type":"cniv6","logFile":"/tmp/x/cniv6.log","logLevel":"debug","ipam":{"pools":["fd00::/64"]}}""";
+        var config = """{"cniVersion":"1.1.0","name":"pods","type":"cniv6","logFile":"/tmp/x/cniv6.log","logLevel":"debug","logFileMaxBytes":65536,"logFileMaxFiles":2,"ipam":{"pools":["fd00::/64"]}}""";
 
         harness.Run(config);
 
         var settings = Assert.Single(harness.LogsOpened);
         Assert.Equal("/tmp/x/cniv6.log", settings.LogFile);
         Assert.Equal(LogLevel.Debug, settings.MinimumLevel);
+        Assert.Equal((65536L, 2), (settings.MaxFileBytes, settings.MaxFiles));
+        Assert.Equal("DEL 3f2a9c1b7d eth0", settings.Invocation.Text);
         Assert.True(harness.Log.Disposed);
         Assert.Collection(
             harness.Log.Events,
@@ -208,7 +210,11 @@ public sealed class CniDispatcherTests
 
         harness.Run(DispatcherHarness.ValidConfig);
 
-        Assert.Equal(NetworkConfig.DefaultLogFile, Assert.Single(harness.LogsOpened).LogFile);
+        var settings = Assert.Single(harness.LogsOpened);
+        Assert.Equal(NetworkConfig.DefaultLogFile, settings.LogFile);
+        Assert.Equal((NetworkConfig.DefaultLogFileMaxBytes, NetworkConfig.DefaultLogFileMaxFiles), (settings.MaxFileBytes, settings.MaxFiles));
+        // The refused invocation is still attributable: its lines name the command and container as given.
+        Assert.Equal("ADD 3f2a9c1b7d ..", settings.Invocation.Text);
         var failed = Assert.Single(harness.Log.Events);
         Assert.Equal(1003, failed.EventId);
         Assert.Contains("code 4", failed.Message, StringComparison.Ordinal);

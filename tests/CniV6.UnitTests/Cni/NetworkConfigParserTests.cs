@@ -38,7 +38,7 @@ public sealed class NetworkConfigParserTests
     {
         var config = Parse("""
             {"cniVersion":"1.0.0","cniVersions":["1.0.0"],"name":"k8s-pod-network","type":"cniv6","mtu":1450,"ipMasq":false,
-             "masqueradeExclude":["fd00:10:96::/112","10.96.0.0/12"],"logFile":"/run/cniv6/log","logLevel":"WARN","disableGC":true,
+             "masqueradeExclude":["fd00:10:96::/112","10.96.0.0/12"],"logFile":"/run/cniv6/log","logLevel":"WARN","logFileMaxBytes":0,"logFileMaxFiles":100,"disableGC":true,
              "capabilities":{"portMappings":true},"runtimeConfig":{"portMappings":[]},
              "ipam":{"type":"cniv6","pools":["10.244.1.0/24","fd00:10:244:1::/64"],"dataDir":"/var/lib/x"},
              "prevResult":{"cniVersion":"1.0.0","ips":[{"address":"10.244.1.2/32"}]}}
@@ -49,6 +49,7 @@ public sealed class NetworkConfigParserTests
         Assert.Equal([IPNetwork.Parse("fd00:10:96::/112"), IPNetwork.Parse("10.96.0.0/12")], config.MasqueradeExclude);
         Assert.Equal("/run/cniv6/log", config.LogFile);
         Assert.Equal(LogLevel.Warning, config.LogLevel);
+        Assert.Equal((0, 100), (config.LogFileMaxBytes, config.LogFileMaxFiles));
         Assert.True(config.DisableGc);
         Assert.Equal([IPNetwork.Parse("10.244.1.0/24"), IPNetwork.Parse("fd00:10:244:1::/64")], config.Ipam.Pools);
         Assert.Equal("/var/lib/x", config.Ipam.DataDir);

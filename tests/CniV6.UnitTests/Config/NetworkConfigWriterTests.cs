@@ -22,6 +22,8 @@ public sealed class NetworkConfigWriterTests
             MasqueradeExclude = [IPNetwork.Parse("fd00:10:96::/112"), IPNetwork.Parse("10.96.0.0/12")],
             LogFile = "/run/cv6c/plugin.log",
             LogLevel = LogLevel.Warning,
+            LogFileMaxBytes = 1 << 20,
+            LogFileMaxFiles = 9,
             DisableGc = true,
             Ipam = new IpamConfig { Pools = [IPNetwork.Parse("fd00:10:244:1::/64"), IPNetwork.Parse("10.244.1.0/24")], DataDir = "/var/lib/cv6c" },
         };
@@ -36,6 +38,7 @@ public sealed class NetworkConfigWriterTests
         Assert.Equal(written.MasqueradeExclude, read.MasqueradeExclude);
         Assert.Equal(written.LogFile, read.LogFile);
         Assert.Equal(written.LogLevel, read.LogLevel);
+        Assert.Equal((written.LogFileMaxBytes, written.LogFileMaxFiles), (read.LogFileMaxBytes, read.LogFileMaxFiles));
         Assert.Equal(written.DisableGc, read.DisableGc);
         Assert.Equal(written.Ipam.Type, read.Ipam.Type);
         Assert.Equal(written.Ipam.Pools, read.Ipam.Pools);
