@@ -79,6 +79,7 @@ internal sealed partial class DataplaneReconciler(
                 continue;
             }
 
+            var started = time.GetTimestamp();
             try
             {
                 // A timed-out wait is the periodic resync: re-assert everything, including what seems unchanged.
@@ -88,7 +89,7 @@ internal sealed partial class DataplaneReconciler(
             }
             catch (DataplaneSyncException e)
             {
-                metrics.SyncFailed();
+                metrics.SyncFailed(time.GetElapsedTime(started));
                 wait = _retry.NextDelay();
                 LogSyncFailed(e.InnerException!, e.Controller, wait.TotalSeconds);
             }

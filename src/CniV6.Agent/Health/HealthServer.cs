@@ -165,7 +165,7 @@ internal sealed partial class HealthServer(AgentOptions options, AgentHealth hea
             {
                 "/healthz" or "/livez" => health.IsLive(MaxSilence) ? (200, "ok\n", "text/plain") : (503, "reconciler stalled\n", "text/plain"),
                 "/readyz" => health.IsReady ? (200, "ok\n", "text/plain") : (503, "not synced yet\n", "text/plain"),
-                "/metrics" => (200, metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"),
+                "/metrics" => (200, metrics.Render(), Metrics.PrometheusTextRenderer.ContentType),
                 _ => (404, "not found\n", "text/plain"),
             };
         return HealthHttp.Response(status, contentType, body, headOnly: method == "HEAD");

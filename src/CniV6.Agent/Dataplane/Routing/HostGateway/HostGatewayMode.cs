@@ -33,14 +33,14 @@ internal sealed partial class HostGatewayMode(INodeRouteTable routeTable, AgentM
         }
 
         _reportedUnroutable = [.. unroutable];
-        metrics.RoutesChanged(changed, deleted, desired.Count - failed);
+        metrics.RoutesChanged(changed, deleted, desired.Count - failed, ModeName);
     }
 
     public void Remove()
     {
         var owned = routeTable.ListOwnedRoutes();
         var (changed, deleted, _) = Apply(RoutePlan.Compute(owned, []), owned, []);
-        metrics.RoutesChanged(changed, deleted, 0);
+        metrics.RoutesChanged(changed, deleted, 0, ModeName);
     }
 
     /// <summary>Applies the plan route by route: what changed, what was removed, and how many desired routes are missing.</summary>

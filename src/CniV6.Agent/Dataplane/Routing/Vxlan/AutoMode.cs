@@ -12,7 +12,7 @@ internal sealed class AutoMode(IVxlanDataplane kernel, VxlanOptions options, Age
 {
     public const string ModeName = "auto";
 
-    private readonly OverlayRouting _overlay = new(kernel, options, metrics, logger);
+    private readonly OverlayRouting _overlay = new(kernel, options, metrics, logger, ModeName);
 
     public string Name => ModeName;
 

@@ -16,7 +16,7 @@ namespace CniV6.Agent.Dataplane.Routing.Vxlan;
 /// what is no longer wanted, so a peer never has a route before its FDB entry. What a previous agent process
 /// left is adopted as it is when it matches: a restart changes nothing and does not flap the tunnel.
 /// </summary>
-internal sealed partial class OverlayRouting(IVxlanDataplane kernel, VxlanOptions options, AgentMetrics metrics, ILogger logger)
+internal sealed partial class OverlayRouting(IVxlanDataplane kernel, VxlanOptions options, AgentMetrics metrics, ILogger logger, string mode = VxlanMode.ModeName)
 {
     private string? _appliedFirewall;
     private HashSet<string> _reportedUnroutable = [];
@@ -254,7 +254,7 @@ internal sealed partial class OverlayRouting(IVxlanDataplane kernel, VxlanOption
             LogRouteRemoved(route.Destination, route.Gateway!, route.OutputIndex);
         }
 
-        metrics.RoutesChanged(replaced, deleted, desired.Count);
+        metrics.RoutesChanged(replaced, deleted, desired.Count, mode);
     }
 
     private static bool SameNextHop(RouteInfo a, RouteInfo b) =>
