@@ -1,4 +1,4 @@
-# Shell helpers shared by the demo (tests/e2e/demo.sh) and the benchmark (bench/run.sh).
+# Shell helpers shared by the demo (tests/e2e/demo.sh) and the benchmarks (bench/).
 # Source it; it expects `repo` to point at the repository root.
 # shellcheck shell=bash
 # Everything created here lives in network namespaces named with the caller's prefix and in

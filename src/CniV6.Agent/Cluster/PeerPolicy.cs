@@ -20,7 +20,7 @@ internal static class PeerPolicy
     {
         var refused = new List<PeerRefusal>();
         var accepted = new List<ClusterNode>(state.Nodes.Count);
-        var claimed = new List<(string Node, IPNetwork Cidr)>();
+        var claimed = new ClaimedCidrs();
         var ownAddresses = localPrefixes.Select(p => p.Address).ToHashSet();
         foreach (var node in state.Nodes)
         {
@@ -65,7 +65,7 @@ internal static class PeerPolicy
                 else
                 {
                     cidrs.Add(cidr);
-                    claimed.Add((node.Name, cidr));
+                    claimed.Add(node.Name, cidr);
                 }
             }
 
@@ -77,7 +77,7 @@ internal static class PeerPolicy
     }
 
     private static string? CidrReason(IPNetwork cidr, ClusterState state, IReadOnlyList<LocalPrefix> localPrefixes,
-                                      List<(string Node, IPNetwork Cidr)> claimed)
+                                      ClaimedCidrs claimed)
     {
         if (cidr.PrefixLength == 0)
         {
@@ -116,7 +116,7 @@ internal static class PeerPolicy
             return $"it is wider than this node's own pool {ownPool} and no cluster pod CIDR is configured to check it against";
         }
 
-        return claimed.FirstOrDefault(c => Cidr.Overlaps(c.Cidr, cidr)) is { Node: not null } earlier
+        return claimed.Overlapping(cidr) is { } earlier
             ? $"it overlaps {earlier.Cidr} of node {earlier.Node}, which keeps it"
             : null;
     }

@@ -132,14 +132,15 @@ internal static class AgentOptionsReader
                 throw new AgentConfigurationException($"{peer.Path}:Name is required");
             }
 
-            var addresses = peer.GetSection("Addresses").GetChildren()
-                                .Select(a => ParseAddress(a.Value, a.Path)).ToArray();
+            var addressList = peer.GetSection("Addresses");
+            var addresses = IndexedValues(addressList).Select(a => ParseAddress(a, addressList.Path)).ToArray();
             if (addresses.Length == 0)
             {
                 throw new AgentConfigurationException($"{peer.Path}:Addresses must name at least one address");
             }
 
-            peers.Add(new ClusterNode(name, addresses, ParseNetworks(peer.GetSection("PodCidrs"))));
+            var podCidrs = peer.GetSection("PodCidrs");
+            peers.Add(new ClusterNode(name, addresses, IndexedValues(podCidrs).Select(c => ParseNetwork(c, podCidrs.Path)).ToArray()));
         }
 
         if (peers.GroupBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
@@ -148,6 +149,27 @@ internal static class AgentOptionsReader
         }
 
         return peers;
+    }
+
+    /// <summary>
+    /// A peer's list, read entry by entry (0, 1, … up to the first missing index) or as one comma-separated value.
+    /// Not GetChildren: it scans every key of every configuration provider on each call, so calling it per peer made
+    /// reading 5000 peers quadratic (10 000 scans of 25 000 keys: most of a static agent's 25 s start-up).
+    /// </summary>
+    private static string[] IndexedValues(IConfigurationSection section)
+    {
+        if (section.Value is { } single)
+        {
+            return single.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+
+        var values = new List<string>();
+        for (var i = 0; section[i.ToString(CultureInfo.InvariantCulture)] is { } value; i++)
+        {
+            values.Add(value);
+        }
+
+        return [.. values];
     }
 
     internal static IReadOnlyList<IPNetwork> ParseNetworks(IConfigurationSection section)

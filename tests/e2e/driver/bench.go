@@ -37,6 +37,12 @@ type benchReport struct {
 	Del        latencyStats  `json:"del"`
 	FirstPing6 *latencyStats `json:"first_ping_ipv6,omitempty"`
 	FirstPing4 *latencyStats `json:"first_ping_ipv4,omitempty"`
+	// Operations per second of each phase: pods / wall time of the phase (all workers together).
+	AddPerS   float64 `json:"add_per_s"`
+	CheckPerS float64 `json:"check_per_s"`
+	DelPerS   float64 `json:"del_per_s"`
+	// The largest peak resident set of any plugin run (wait4 ru_maxrss, KiB; see rusageExec).
+	PluginPeakRSSKiB int64 `json:"plugin_peak_rss_kib"`
 }
 
 // sample is one timed operation; err is kept so the report can show why it failed.
@@ -103,7 +109,8 @@ func runBench(ctx context.Context, o *options) error {
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", o.conflist, err)
 	}
-	cni := libcni.NewCNIConfigWithCacheDir(splitDirs(o.binDirs), o.cacheDir, nil)
+	measured := &rusageExec{}
+	cni := libcni.NewCNIConfigWithCacheDir(splitDirs(o.binDirs), o.cacheDir, measured)
 
 	names := make([]string, o.pods)
 	for i := range names {
@@ -133,7 +140,9 @@ func runBench(ctx context.Context, o *options) error {
 	addrs := make([]podAddresses, len(names))
 	var ping6, ping4 []sample
 	start := time.Now()
+	perSecond := func(since time.Time) float64 { return float64(o.pods) / time.Since(since).Seconds() }
 
+	phase := time.Now()
 	addSamples := forEachPod(o.pods, o.parallel, func(i int) error {
 		res, err := cni.AddNetworkList(ctx, list, rts[i])
 		if err != nil {
@@ -153,19 +162,24 @@ func runBench(ctx context.Context, o *options) error {
 			ping4 = append(ping4, timeFirstPing(ctx, names[i], addrs[0].ipv4))
 		}
 	})
+	report.AddPerS = perSecond(phase)
 	report.Add = summarise(addSamples)
 	// CHECK and DEL are only timed for pods whose ADD worked; DEL still runs for every
 	// pod so a half-failed run leaves nothing behind.
 	errAddFailed := errors.New("not measured: ADD failed")
+	phase = time.Now()
 	report.Check = summarise(forEachPod(o.pods, o.parallel, func(i int) error {
 		if addSamples[i].err != nil {
 			return errAddFailed
 		}
 		return cni.CheckNetworkList(ctx, list, rts[i])
 	}, nil))
+	report.CheckPerS = perSecond(phase)
+	phase = time.Now()
 	delSamples := forEachPod(o.pods, o.parallel, func(i int) error {
 		return cni.DelNetworkList(ctx, list, rts[i])
 	}, nil)
+	report.DelPerS = perSecond(phase)
 	for i := range delSamples {
 		if addSamples[i].err != nil && delSamples[i].err == nil {
 			delSamples[i].err = errAddFailed
@@ -173,6 +187,7 @@ func runBench(ctx context.Context, o *options) error {
 	}
 	report.Del = summarise(delSamples)
 	report.WallS = time.Since(start).Seconds()
+	report.PluginPeakRSSKiB = measured.peakKiB.Load()
 	if o.ping {
 		p6, p4 := summarise(ping6), summarise(ping4)
 		report.FirstPing6, report.FirstPing4 = &p6, &p4

@@ -5,9 +5,9 @@
 //
 //	cnidriver -conflist F -bin DIRS -netns PATH -containerid ID [-ifname eth0] -op add|check|del
 //	cnidriver -conflist F -bin DIRS -op bench -n 50 [-parallel 1] [-prefix cv6b-x-] [-ping]
+//	cnidriver -conflist F -bin DIRS -op scale -levels 10,100,1000,5000 [-sample 20] [-fill-parallel 4] [-fill-nodad]
 //	cnidriver -op serve -listen ADDR [-reply TEXT]     (a one-shot TCP listener for port-mapping tests)
 //	cnidriver -op dial -addr ADDR                       (connects and prints what the listener sent)
-//	cnidriver -op bench-table -reports ours=A.json,baseline=B.json   (markdown table for BENCHMARKS.md)
 //
 // add prints the plugin chain's result JSON; check and del print {}; on failure
 // the error is printed as CNI error JSON and the exit code is 1 (2 for usage errors).
@@ -43,13 +43,16 @@ type options struct {
 	prefix   string
 	ping     bool
 
+	// scale
+	levels       string
+	sample       int
+	fillParallel int
+	fillNoDad    bool
+
 	// serve / dial
 	listen string
 	reply  string
 	addr   string
-
-	// bench-table
-	reports string
 }
 
 func parseFlags() *options {
@@ -59,7 +62,7 @@ func parseFlags() *options {
 	flag.StringVar(&o.netns, "netns", "", "path of the pod network namespace (CNI_NETNS)")
 	flag.StringVar(&o.containerID, "containerid", "", "container id (CNI_CONTAINERID)")
 	flag.StringVar(&o.ifName, "ifname", "eth0", "interface name inside the pod (CNI_IFNAME)")
-	flag.StringVar(&o.op, "op", "", "add|check|del|bench|serve|dial|bench-table")
+	flag.StringVar(&o.op, "op", "", "add|check|del|bench|scale|serve|dial")
 	flag.StringVar(&o.cacheDir, "cachedir", libcni.CacheDir, "libcni result cache directory (must be the same for add, check and del)")
 	flag.StringVar(&o.cniArgs, "args", "", "CNI_ARGS as K=V;K=V")
 	flag.StringVar(&o.capArgs, "capargs", "", "capability arguments as a JSON object, e.g. {\"portMappings\":[...]}")
@@ -69,10 +72,13 @@ func parseFlags() *options {
 	flag.IntVar(&o.parallel, "parallel", 1, "bench: concurrent workers")
 	flag.StringVar(&o.prefix, "prefix", "cv6b-", "bench: prefix of pod namespaces and container ids")
 	flag.BoolVar(&o.ping, "ping", false, "bench: after each ADD, time the first successful ping from the new pod to the first pod")
+	flag.StringVar(&o.levels, "levels", "10,100,1000,5000", "scale: pods on the node at which ADD/CHECK/DEL are measured")
+	flag.IntVar(&o.sample, "sample", 20, "scale: pods added, checked and deleted (one at a time) at each level")
+	flag.IntVar(&o.fillParallel, "fill-parallel", 4, "scale: workers that fill the node between levels (not timed)")
+	flag.BoolVar(&o.fillNoDad, "fill-nodad", false, "scale: fill pods' namespaces start with IPv6 DAD off (the measured pods keep the default)")
 	flag.StringVar(&o.listen, "listen", "", "serve: address to listen on, e.g. [::]:8080")
 	flag.StringVar(&o.reply, "reply", "hello from the pod", "serve: text written to the accepted connection")
 	flag.StringVar(&o.addr, "addr", "", "dial: address to connect to")
-	flag.StringVar(&o.reports, "reports", "", "bench-table: ours=FILE,baseline=FILE (bench JSON reports)")
 	flag.Parse()
 	return o
 }
@@ -88,14 +94,14 @@ func main() {
 		err = runSingle(ctx, o)
 	case "bench":
 		err = runBench(ctx, o)
+	case "scale":
+		err = runScale(ctx, o)
 	case "serve":
 		err = serve(ctx, o.listen, o.reply)
 	case "dial":
 		err = dial(ctx, o.addr)
-	case "bench-table":
-		err = renderBenchTable(o.reports)
 	default:
-		fmt.Fprintf(os.Stderr, "cnidriver: unknown -op %q (want add, check, del, bench, serve, dial or bench-table)\n", o.op)
+		fmt.Fprintf(os.Stderr, "cnidriver: unknown -op %q (want add, check, del, bench, scale, serve or dial)\n", o.op)
 		os.Exit(2)
 	}
 	if err != nil {
