@@ -29,7 +29,7 @@ cv6_deps_demo=(iproute2 iptables iputils-ping procps containernetworking-plugins
 # (tests/install/manifests.sh); nftables for the agent's VXLAN-port firewall in the overlay tests, iperf3 for
 # bench/overlay.sh.
 cv6_deps_test=(iproute2 iptables iputils-ping procps kmod util-linux radvd ndisc6 containernetworking-plugins
-  afl++ shellcheck curl systemd-container mmdebstrap buildah python3-yaml nftables iperf3)
+  afl++ shellcheck curl systemd-container mmdebstrap buildah python3-yaml nftables libnftables1 iperf3)
 
 # cv6_deps_list GROUP... — the packages of the groups, each once, in order.
 cv6_deps_list() {

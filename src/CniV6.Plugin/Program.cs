@@ -70,7 +70,7 @@ internal static class Program
             ipam,
             new NetlinkPodWiring(),
             new ForwardingSysctls(),
-            MasqueradeBackends.ForNode(),
+            MasqueradeBackends.ForNode(config.NatBackend),
             new AttachmentLocks(AttachmentLocks.DefaultDirectory));
     }
 }

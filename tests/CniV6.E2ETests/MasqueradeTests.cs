@@ -123,7 +123,7 @@ public sealed class MasqueradeTests
     /// An "outside" network behind the node's uplink (2001:db8:ff::/64, 198.51.100.0/24) with no route back
     /// to the pod pools: its replies can only arrive if the pod's source address was rewritten to the node's.
     /// </summary>
-    private static NetworkNamespace AttachOutsideNetwork(E2ENode node)
+    internal static NetworkNamespace AttachOutsideNetwork(E2ENode node)
     {
         var outside = new NetworkNamespace("ext");
         try

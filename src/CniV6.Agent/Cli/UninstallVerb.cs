@@ -59,7 +59,7 @@ internal static class UninstallVerb
             .OfType<string>().Distinct(StringComparer.Ordinal)
             .Select(name => RoutingModes.TryCreate(name, services)).OfType<IRoutingMode>().ToArray();
 
-        var uninstaller = new NodeUninstaller(options, modes, services.GetRequiredService<INodeRouteTable>(), MasqueradeBackends.ForNode(),
+        var uninstaller = new NodeUninstaller(options, modes, services.GetRequiredService<INodeRouteTable>(), [new NftablesMasqueradeBackend(), new IptablesMasqueradeBackend()],
                                               modeRecord, invocation.Output, invocation.Error);
         return uninstaller.Run() ? 0 : 1;
     }

@@ -29,6 +29,12 @@ internal sealed record AgentOptions
 
     public bool IpMasq { get; init; } = true;
 
+    /// <summary>
+    /// <c>Nat:Backend</c>: how masquerading is installed (auto, nftables, iptables). The agent uses it and writes it into
+    /// the conflist, so the plugin on this node makes the same choice.
+    /// </summary>
+    public CniV6.Core.Nat.NatBackendPreference NatBackend { get; init; }
+
     /// <summary>Chain the reference portmap plugin (hostPort) after cniv6, as long as the CNI bin dir has it.</summary>
     public bool Portmap { get; init; } = true;
 

@@ -39,6 +39,7 @@ internal static class AgentOptionsReader
             NetworkName = configuration["Cni:NetworkName"] ?? "cniv6",
             Mtu = ParseOptionalInt(configuration, "Cni:Mtu", 1280, 65535),
             IpMasq = ParseBool(configuration, "Cni:IpMasq", true),
+            NatBackend = ParseNatBackend(configuration["Nat:Backend"]),
             Portmap = ParseBool(configuration, "Cni:Portmap", true),
             ReferencePluginDirs = ParseDirectories(configuration.GetSection("Cni:ReferencePluginDirs")) ?? DefaultReferencePluginDirs,
             IpamDataDir = configuration["Cni:IpamDataDir"] ?? "/var/lib/cni/cniv6",
@@ -104,6 +105,11 @@ internal static class AgentOptionsReader
             ? mode
             : throw new AgentConfigurationException($"Routing:Mode must be {string.Join(" or ", RoutingModes.Names.Select(n => $"\"{n}\""))}, not \"{value}\"");
     }
+
+    private static CniV6.Core.Nat.NatBackendPreference ParseNatBackend(string? value) =>
+        CniV6.Core.Nat.NatBackendPreferences.TryParse(string.IsNullOrWhiteSpace(value) ? null : value.Trim().ToLowerInvariant(), out var preference)
+            ? preference
+            : throw new AgentConfigurationException($"Nat:Backend must be one of {CniV6.Core.Nat.NatBackendPreferences.Allowed}, not \"{value}\"");
 
     private static AddressFamily ParseUnderlay(string? value) => value?.Trim().ToLowerInvariant() switch
     {

@@ -25,6 +25,7 @@ internal static class ConfigurationFlags
         ("--plugin-source", "Cni:PluginSource", "The plugin binary to install (default: cniv6 next to the agent)"),
         ("--reference-plugin-dirs", "Cni:ReferencePluginDirs", "Comma-separated directories portmap and loopback are copied from when the CNI bin dir has none (default /usr/lib/cniv6/plugins,/usr/lib/cni; empty: never)"),
         ("--network-name", "Cni:NetworkName", "CNI network name (default cniv6)"),
+        ("--nat-backend", "Nat:Backend", "How pod traffic is masqueraded: auto (default: nftables in-process where available, else iptables), nftables or iptables"),
         ("--mtu", "Cni:Mtu", "Pod MTU (default: the uplink's, less the routing mode's overhead)"),
         ("--ipam-data-dir", "Cni:IpamDataDir", "IPAM state directory shared with the plugin (default /var/lib/cni/cniv6)"),
         ("--ipam-reclaim-grace-seconds", "Cni:IpamReclaimGraceSeconds", "Age before an address whose pod namespace and host veth are both gone is reclaimed (default 60)"),

@@ -39,6 +39,7 @@ internal static class ConflistRenderer
             Type = NetworkConfig.PluginType,
             Mtu = mtu,
             IpMasq = options.IpMasq,
+            NatBackend = options.NatBackend,
             MasqueradeExclude = state.ClusterPodCidrs,
             Ipam = new IpamConfig { Pools = state.LocalPools, DataDir = options.IpamDataDir },
         };

@@ -23,7 +23,7 @@ internal static class DataplaneComposition
         services.AddSingleton<ILocalPrefixReader, NetlinkLocalPrefixReader>();
         services.AddSingleton<INodeRouteTable, NetlinkNodeRouteTable>();
         services.AddSingleton<IVxlanDataplane, LinuxVxlanDataplane>();
-        services.AddSingleton<IMasqueradeControl, IptablesMasqueradeControl>();
+        services.AddSingleton<IMasqueradeControl, MasqueradeControl>();
         services.AddSingleton<IForwardingControl, SysctlForwardingControl>();
         return services;
     }

@@ -20,7 +20,7 @@ internal sealed class NodeUninstaller(
     AgentOptions options,
     IReadOnlyList<IRoutingMode> routingModes,
     INodeRouteTable routeTable,
-    IMasqueradeBackend masquerade,
+    IReadOnlyList<IMasqueradeBackend> masquerade,
     RoutingModeRecord modeRecord,
     TextWriter output,
     TextWriter error)
@@ -78,10 +78,16 @@ internal sealed class NodeUninstaller(
         }
     }
 
+    /// <summary>Every backend's rules: the node may have switched backends, and each removes only its own.</summary>
     private void RemoveNat()
     {
-        masquerade.Remove(options.NetworkName);
-        output.WriteLine($"removed the NAT chain {IptablesMasqueradeBackend.ChainName(options.NetworkName)} and its POSTROUTING jump (ip6tables and iptables, {masquerade.Name}) if present");
+        foreach (var backend in masquerade)
+        {
+            backend.Remove(options.NetworkName);
+            output.WriteLine(backend is NftablesMasqueradeBackend
+                ? $"removed the NAT chain {NftablesMasqueradeBackend.ChainName(options.NetworkName)} of table inet {NftablesMasqueradeBackend.Table} (nftables; the table too when nothing else is left in it) if present"
+                : $"removed the NAT chain {IptablesMasqueradeBackend.ChainName(options.NetworkName)} and its POSTROUTING jump (ip6tables and iptables, {backend.Name}) if present");
+        }
     }
 
     private void RemoveRoutes()

@@ -40,6 +40,9 @@ public sealed class NetworkConfig
     /// <summary>Destinations never masqueraded (besides the pools themselves), <c>"masqueradeExclude"</c>.</summary>
     public IReadOnlyList<IPNetwork> MasqueradeExclude { get; init; } = [];
 
+    /// <summary><c>"natBackend"</c>: auto (nftables where it works, else iptables), nftables or iptables.</summary>
+    public Nat.NatBackendPreference NatBackend { get; init; }
+
     public string LogFile { get; init; } = DefaultLogFile;
 
     public LogLevel LogLevel { get; init; } = LogLevel.Information;

@@ -59,6 +59,7 @@ public static partial class NetworkConfigParser
             Mtu = mtu,
             IpMasq = Reader.GetOptionalBoolean(root, "ipMasq", "") ?? true,
             MasqueradeExclude = ParseNetworks(root, "masqueradeExclude"),
+            NatBackend = ParseNatBackend(root),
             LogFile = ParseAbsolutePath(root, "logFile", "") ?? NetworkConfig.DefaultLogFile,
             LogLevel = ParseLogLevel(root),
             LogFileMaxBytes = Reader.GetOptionalInt32(root, "logFileMaxBytes", "", 0, int.MaxValue) ?? NetworkConfig.DefaultLogFileMaxBytes,
@@ -69,6 +70,14 @@ public static partial class NetworkConfigParser
             RuntimeConfig = Reader.GetOptional(root, "runtimeConfig", "", JsonValueKind.Object)?.Clone(),
             ValidAttachments = ParseValidAttachments(root),
         };
+    }
+
+    private static Nat.NatBackendPreference ParseNatBackend(JsonElement root)
+    {
+        var text = Reader.GetOptionalString(root, "natBackend", "");
+        return Nat.NatBackendPreferences.TryParse(text, out var preference)
+            ? preference
+            : throw Reader.Error("natBackend", $"must be one of {Nat.NatBackendPreferences.Allowed}", text ?? "");
     }
 
     /// <summary>The cniVersion of a VERSION request's stdin when it has a well-formed one; never throws.</summary>

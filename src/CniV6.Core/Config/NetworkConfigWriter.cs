@@ -29,6 +29,11 @@ public static class NetworkConfigWriter
 
         json.WriteBoolean("ipMasq", config.IpMasq);
         WriteNetworks(json, "masqueradeExclude", config.MasqueradeExclude);
+        if (config.NatBackend != Nat.NatBackendPreference.Auto)
+        {
+            json.WriteString("natBackend", Nat.NatBackendPreferences.Format(config.NatBackend));
+        }
+
         if (config.LogFile != NetworkConfig.DefaultLogFile)
         {
             json.WriteString("logFile", config.LogFile);

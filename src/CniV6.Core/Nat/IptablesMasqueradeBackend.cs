@@ -34,6 +34,8 @@ public sealed class IptablesMasqueradeBackend : IMasqueradeBackend
     // The namespace's nf_tables generation (null: cannot tell, and then no marker is trusted or written).
     private readonly Func<uint?> _tableGeneration;
     private readonly Lazy<IptablesVariant> _variant;
+    // Removes a network's rules from the other backend (nftables) after we installed it; null leaves it alone.
+    private readonly Action<string>? _removeFromOtherBackend;
 
     /// <summary>
     /// Rules in the network namespace of the calling thread, using the real iptables binaries. Markers are keyed
@@ -41,17 +43,36 @@ public sealed class IptablesMasqueradeBackend : IMasqueradeBackend
     /// by a deleted namespace must never vouch for rules in a new one.
     /// </summary>
     public IptablesMasqueradeBackend()
-        : this(new ProcessIptablesRunner(DefaultCommandTimeout), DefaultMarkerDirectory, () => NetNamespace.CurrentCookie() ?? 0, NfTablesGeneration.Read)
+        : this(variant: null)
     {
     }
 
-    internal IptablesMasqueradeBackend(IIptablesRunner runner, string markerDirectory, Func<ulong> netnsIdentity, Func<uint?> tableGeneration)
+    /// <summary>
+    /// As the default, with the variant already known (the node's <see cref="NatBackendRecord"/>) instead of detected;
+    /// a network this backend installs loses its chain in our nftables table, if the node used that backend before.
+    /// </summary>
+    public IptablesMasqueradeBackend(IptablesVariant? variant)
+        : this(variant, removeFromOtherBackend: true)
+    {
+    }
+
+    internal IptablesMasqueradeBackend(IptablesVariant? variant, bool removeFromOtherBackend)
+        : this(new ProcessIptablesRunner(DefaultCommandTimeout), DefaultMarkerDirectory, () => NetNamespace.CurrentCookie() ?? 0, NfTablesGeneration.Read,
+            variant, removeFromOtherBackend ? NftablesMasqueradeBackend.RemoveIfPresent : null)
+    {
+    }
+
+    internal IptablesMasqueradeBackend(IIptablesRunner runner, string markerDirectory, Func<ulong> netnsIdentity, Func<uint?> tableGeneration,
+        IptablesVariant? variant = null, Action<string>? removeFromOtherBackend = null)
     {
         _runner = runner;
         _markers = new IptablesMasqueradeMarkers(markerDirectory);
         _netnsIdentity = netnsIdentity;
         _tableGeneration = tableGeneration;
-        _variant = new Lazy<IptablesVariant>(() => IptablesVariantDetector.Detect(runner));
+        _variant = variant is IptablesVariant known
+            ? new Lazy<IptablesVariant>(known)
+            : new Lazy<IptablesVariant>(() => IptablesVariantDetector.Detect(runner));
+        _removeFromOtherBackend = removeFromOtherBackend;
     }
 
     /// <summary>The iptables implementation in use (detected on first use: costs a few processes).</summary>
@@ -116,7 +137,12 @@ public sealed class IptablesMasqueradeBackend : IMasqueradeBackend
                 }
             }
 
-            if (!changed)
+            if (changed)
+            {
+                // Installed here now: a copy left by the nftables backend would masquerade the same traffic twice.
+                _removeFromOtherBackend?.Invoke(plan.Network);
+            }
+            else
             {
                 if (netns != 0 && generation is uint verifiedAt && Variant == IptablesVariant.Nft)
                 {
@@ -134,9 +160,15 @@ public sealed class IptablesMasqueradeBackend : IMasqueradeBackend
     /// <summary>Deletes the jump and the chain in both families (what exists of them) and the marker.</summary>
     public void Remove(string network)
     {
-        string chain = ChainName(network);
         _markers.EnsureDirectory();
         using FileLock held = FileLock.Acquire(Path.Combine(_markers.Directory, LockFileName), LockTimeout);
+        RemoveHoldingLock(network);
+    }
+
+    /// <summary><see cref="Remove"/> for a caller that already holds the node's masquerade lock (a migration).</summary>
+    internal void RemoveHoldingLock(string network)
+    {
+        string chain = ChainName(network);
         _markers.Delete(_netnsIdentity(), chain);
         foreach (AddressFamily family in Families)
         {

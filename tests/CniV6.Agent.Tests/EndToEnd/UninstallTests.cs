@@ -65,6 +65,7 @@ public sealed class UninstallTests : IDisposable
         Assert.Contains("cv6ffffffffff0", Shell.Run("ip", "-n", _node.Netns, "link", "show"), StringComparison.Ordinal);
         Assert.Contains($"-A POSTROUTING -j {ForeignChain}", Shell.InNamespace(_node.Netns, "ip6tables-save", "-t", "nat"), StringComparison.Ordinal);
         Assert.Contains($"-A POSTROUTING -j {ForeignChain}", Shell.InNamespace(_node.Netns, "iptables-save", "-t", "nat"), StringComparison.Ordinal);
+        Assert.Contains("chain nat-postrouting", Shell.InNamespace(_node.Netns, "nft", "list", "table", "ip", "kube-proxy"), StringComparison.Ordinal);
         Assert.True(again.ExitCode == 0, $"second uninstall exited {again.ExitCode}: {again.Error}\n{again.Output}");
         Assert.Contains($"no host veths of network {Network}", again.Output, StringComparison.Ordinal);
     }
@@ -81,6 +82,9 @@ public sealed class UninstallTests : IDisposable
             Shell.InNamespace(_node.Netns, iptables, "-t", "nat", "-N", ForeignChain);
             Shell.InNamespace(_node.Netns, iptables, "-t", "nat", "-A", "POSTROUTING", "-j", ForeignChain);
         }
+
+        // kube-proxy's nftables mode keeps its own table; uninstall leaves it alone.
+        Shell.InNamespace(_node.Netns, "nft", "add table ip kube-proxy; add chain ip kube-proxy nat-postrouting { type nat hook postrouting priority srcnat; }");
     }
 
     private string ModeRecordPath()
@@ -93,8 +97,11 @@ public sealed class UninstallTests : IDisposable
     {
         var routes = InNamespace.Routes(_node.Netns, AddressFamily.InterNetworkV6).Concat(InNamespace.Routes(_node.Netns, AddressFamily.InterNetwork))
                                 .Count(r => r.Protocol == RouteProtocol.CniV6 && r.Gateway is not null);
+        // Per family, wherever the node's backend put it: iptables' nat tables or our nftables table (one tagged rule each).
         var chains = new[] { "ip6tables-save", "iptables-save" }
             .Count(save => Shell.InNamespace(_node.Netns, save, "-t", "nat").Contains($"cniv6 masquerade {Network}", StringComparison.Ordinal));
+        var ours = Shell.TryRun(TimeSpan.FromSeconds(10), "ip", "netns", "exec", _node.Netns, "nft", "list", "table", "inet", "cniv6");
+        chains += ours.ExitCode == 0 ? ours.Output.Split('\n').Count(l => l.Contains($"masquerade comment \"cniv6 masquerade {Network}\"", StringComparison.Ordinal)) : 0;
         var podVeth = Shell.Run("ip", "-n", _node.Netns, "-d", "link", "show").Contains($"alias cniv6 {Network} ", StringComparison.Ordinal);
         return new NodeSnapshot(
             File.Exists(_node.ConflistPath),

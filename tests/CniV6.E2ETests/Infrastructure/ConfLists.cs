@@ -22,12 +22,19 @@ internal static class ConfLists
             ["dataDir"] = node.DataDir,
         });
 
+    /// <summary>
+    /// The backend most end-to-end tests pin: they read the rules back with iptables-save. The product default (auto:
+    /// nftables where it works) has its own tests (NftablesMasqueradeTests), which remove the field.
+    /// </summary>
+    public const string DefaultNatBackend = "iptables";
+
     /// <summary>The cniv6 plugin entry with the given <c>ipam</c> section.</summary>
     public static JsonObject CniV6(E2ENode node, JsonObject ipam) => new()
     {
         ["type"] = "cniv6",
         ["mtu"] = 1500,
         ["ipMasq"] = true,
+        ["natBackend"] = DefaultNatBackend,
         ["ipam"] = ipam,
         ["logFile"] = node.LogFile,
     };

@@ -12,9 +12,9 @@ public sealed class NatTestNamespace : IDisposable
 {
     public const string NamePrefix = "cv6n-";
 
-    public NatTestNamespace()
+    public NatTestNamespace(string prefix = NamePrefix)
     {
-        Name = NamePrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
+        Name = prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
         Command.Run("ip", "netns", "add", Name);
         try
         {
@@ -34,6 +34,12 @@ public sealed class NatTestNamespace : IDisposable
 
     /// <summary>The namespace's nf_tables generation, read inside it (what the plugin reads in the node namespace).</summary>
     public uint? NfTablesGeneration() => CniV6.Linux.NetNamespace.Run("/run/netns/" + Name, CniV6.Netlink.NfTablesGeneration.Read);
+
+    /// <summary>Runs <paramref name="work"/> on a thread inside the namespace (libnftables binds to the calling thread's).</summary>
+    public T Run<T>(Func<T> work) => CniV6.Linux.NetNamespace.Run("/run/netns/" + Name, work);
+
+    /// <inheritdoc cref="Run{T}(Func{T})"/>
+    public void Run(Action work) => CniV6.Linux.NetNamespace.Run("/run/netns/" + Name, work);
 
     /// <summary>Runs a command inside the namespace and returns its stdout; throws on a non-zero exit.</summary>
     public string Exec(string program, params string[] arguments) =>

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using CniV6.Core.Config;
+using CniV6.Core.Nat;
 
 namespace CniV6.UnitTests.Cni;
 
@@ -105,6 +106,31 @@ public sealed class NetworkConfigParserTests
         var config = Parse("""{"cniVersion":"1.1.0","name":"pods","type":"cniv6","mtu":576,"ipam":{"pools":["10.0.0.0/24"]}}""");
 
         Assert.Equal(576, config.Mtu);
+    }
+
+    [Theory]
+    [InlineData(null, NatBackendPreference.Auto)]
+    [InlineData("\"auto\"", NatBackendPreference.Auto)]
+    [InlineData("\"nftables\"", NatBackendPreference.Nftables)]
+    [InlineData("\"iptables\"", NatBackendPreference.Iptables)]
+    public void NatBackend_is_read_with_auto_as_the_default(string? value, NatBackendPreference expected)
+    {
+        var field = value is null ? "" : $",\"natBackend\":{value}";
+        var config = Parse("""{"cniVersion":"1.1.0","name":"pods","type":"cniv6","ipam":{"pools":["fd00::/64"]}""" + field + "}");
+
+        Assert.Equal(expected, config.NatBackend);
+    }
+
+    [Theory]
+    [InlineData("\"nft\"")]
+    [InlineData("\"IPTABLES\"")]
+    [InlineData("1")]
+    public void An_unknown_natBackend_is_refused_with_code_7_naming_the_field(string value)
+    {
+        var e = Assert.Throws<ConfigException>(() => Parse("""{"cniVersion":"1.1.0","name":"pods","type":"cniv6","ipam":{"pools":["fd00::/64"]},"natBackend":""" + value + "}"));
+
+        Assert.Equal(7, e.Code);
+        Assert.Contains("natBackend", e.Message, StringComparison.Ordinal);
     }
 
     private static NetworkConfig Parse(string json, string command = "ADD") =>

@@ -25,6 +25,7 @@ public sealed class NetworkConfigWriterTests
             LogFileMaxBytes = 1 << 20,
             LogFileMaxFiles = 9,
             DisableGc = true,
+            NatBackend = CniV6.Core.Nat.NatBackendPreference.Iptables,
             Ipam = new IpamConfig { Pools = [IPNetwork.Parse("fd00:10:244:1::/64"), IPNetwork.Parse("10.244.1.0/24")], DataDir = "/var/lib/cv6c" },
         };
 
@@ -40,6 +41,7 @@ public sealed class NetworkConfigWriterTests
         Assert.Equal(written.LogLevel, read.LogLevel);
         Assert.Equal((written.LogFileMaxBytes, written.LogFileMaxFiles), (read.LogFileMaxBytes, read.LogFileMaxFiles));
         Assert.Equal(written.DisableGc, read.DisableGc);
+        Assert.Equal(written.NatBackend, read.NatBackend);
         Assert.Equal(written.Ipam.Type, read.Ipam.Type);
         Assert.Equal(written.Ipam.Pools, read.Ipam.Pools);
         Assert.Equal(written.Ipam.DataDir, read.Ipam.DataDir);

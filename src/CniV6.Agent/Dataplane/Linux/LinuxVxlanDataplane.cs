@@ -1,8 +1,7 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using CniV6.Agent.Dataplane.Routing.Vxlan;
+using CniV6.Core.Nat;
 using CniV6.Linux;
 using CniV6.Netlink;
 
@@ -10,12 +9,11 @@ namespace CniV6.Agent.Dataplane.Linux;
 
 /// <summary>
 /// <see cref="IVxlanDataplane"/> over rtnetlink (devices, FDB, neighbours, routes), the SIOCETHTOOL ioctl (checksum
-/// offload) and the <c>nft</c> command (the firewall table; nftables in-process comes with the nftables backend).
+/// offload) and libnftables in-process (the firewall table, <see cref="Nftables"/>).
 /// Acts on the agent's own network namespace.
 /// </summary>
 internal sealed class LinuxVxlanDataplane : IVxlanDataplane
 {
-    private static readonly TimeSpan NftTimeout = TimeSpan.FromSeconds(10);
     private static readonly AddressFamily[] Families = [AddressFamily.InterNetworkV6, AddressFamily.InterNetwork];
 
     public LinkInfo? GetLink(string name)
@@ -112,47 +110,28 @@ internal sealed class LinuxVxlanDataplane : IVxlanDataplane
         netlink.DeleteRoute(route);
     }
 
+    /// <summary>
+    /// Applies the script in-process through libnftables (one transaction, as <c>nft -f</c>), never a forked <c>nft</c>.
+    /// A fresh context per call binds to the namespace of the calling thread.
+    /// </summary>
     public void ApplyFirewall(string script)
     {
-        var start = new ProcessStartInfo("nft")
+        if (!Nftables.IsAvailable)
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("-f");
-        start.ArgumentList.Add("-");
-        Process? started;
-        try
-        {
-            started = Process.Start(start);
-        }
-        catch (Win32Exception e) when (e.NativeErrorCode == Errno.ENOENT)
-        {
-            // No nft, so no table of ours can exist: removing it is done. Adding it is not optional.
+            // No libnftables, so no table of ours can exist: removing it is done. Adding it is not optional.
             if (script == VxlanFirewall.RenderRemoval())
             {
                 return;
             }
 
-            throw new InvalidOperationException("nft is not installed: the VXLAN port's firewall (nftables) is needed to tunnel", e);
+            throw new InvalidOperationException("libnftables (libnftables.so.1) is not installed: the VXLAN port's firewall (nftables) is needed to tunnel");
         }
 
-        using var process = started ?? throw new InvalidOperationException("could not start nft");
-        process.StandardInput.Write(script);
-        process.StandardInput.Close();
-        var stderr = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(NftTimeout))
+        using var nft = Nftables.Open();
+        var result = nft.Run(script);
+        if (!result.Succeeded)
         {
-            process.Kill();
-            throw new InvalidOperationException($"nft did not finish within {NftTimeout.TotalSeconds} s");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"nft -f failed with {process.ExitCode}: {stderr.GetAwaiter().GetResult().Trim()}");
+            throw new InvalidOperationException($"applying the VXLAN firewall (table inet {VxlanFirewall.Table}) failed: {result.Error.Trim()}");
         }
     }
 }

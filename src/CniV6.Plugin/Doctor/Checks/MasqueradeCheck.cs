@@ -5,9 +5,12 @@ using CniV6.Core.Nat;
 namespace CniV6.Plugin.Doctor.Checks;
 
 /// <summary>
-/// Outbound NAT per family the pools use, from the live rules (<c>*-save -t nat</c>, never the plugin's markers): the
-/// nat table exists, and the network's <c>CNIV6-MASQ-…</c> chain holds exactly the rules its pools call for and is
-/// jumped to once from POSTROUTING. The fix for wrong rules is the restore script the backend itself would apply.
+/// Outbound NAT from the live rules of the node's masquerade backend (the one the plugin would choose,
+/// <see cref="MasqueradeBackends"/>), never the plugin's markers. nftables: the network's chain in <c>table inet cniv6</c>,
+/// listed in-process, holds exactly the rules its pools call for; the fix is the transaction the backend itself would
+/// run. iptables, per family the pools use (<c>*-save -t nat</c>): the nat table exists, and the network's
+/// <c>CNIV6-MASQ-…</c> chain holds exactly its rules and is jumped to once from POSTROUTING; the fix is the restore
+/// script the backend would apply.
 /// </summary>
 internal sealed class MasqueradeCheck : IDoctorCheck
 {
@@ -36,15 +39,70 @@ internal sealed class MasqueradeCheck : IDoctorCheck
             yield break;
         }
 
-        var runner = new ProcessIptablesRunner(CommandTimeout);
-        var variant = IptablesVariantDetector.Detect(runner);
         var plan = MasqueradePlan.For(config.Name, config.Ipam.Pools, config.MasqueradeExclude);
+        var backend = MasqueradeBackends.NameForNode(config.NatBackend);
+        if (backend == NatBackendRecord.Nftables)
+        {
+            yield return EvaluateNftables(plan);
+            yield break;
+        }
+
+        var runner = new ProcessIptablesRunner(CommandTimeout);
+        var variant = backend == NatBackendRecord.IptablesLegacy ? IptablesVariant.Legacy : IptablesVariant.Nft;
         foreach (var family in plan.Families)
         {
             var commands = new IptablesCommands(variant, family.Family);
             var saved = runner.Run(commands.Save, ["-t", "nat"], null);
             yield return Evaluate(IptablesMasqueradeChain.For(plan, family), commands, saved);
         }
+    }
+
+    /// <summary>The network's chain in our nftables table, listed live through libnftables.</summary>
+    internal static DoctorFinding EvaluateNftables(MasqueradePlan plan)
+    {
+        const string check = "nat";
+        var desired = NftablesMasqueradeChain.For(plan);
+        if (desired is null)
+        {
+            return DoctorFinding.Ok(check, $"network {plan.Network} has no pools to masquerade");
+        }
+
+        if (!Nftables.IsAvailable)
+        {
+            return DoctorFinding.Fail(check, "the nftables NAT backend is selected but libnftables.so.1 is not installed",
+                "apt-get install libnftables1   # or set \"natBackend\": \"iptables\"");
+        }
+
+        IReadOnlyList<string> problems;
+        try
+        {
+            using var nft = Nftables.Open();
+            problems = [.. desired.Problems(NftablesMasqueradeBackend.Chains(nft).GetValueOrDefault(desired.Chain))];
+        }
+        catch (NftablesException e)
+        {
+            return DoctorFinding.Fail(check, $"nftables: {e.Message}", "modprobe nf_tables nft_chain_nat nft_masq   # or set \"natBackend\": \"iptables\"");
+        }
+
+        if (problems.Count == 0)
+        {
+            return DoctorFinding.Ok(check,
+                $"nftables chain {desired.Chain} of table inet {NftablesMasqueradeBackend.Table} masquerades {string.Join(", ", plan.Families.SelectMany(f => f.Sources))} (postrouting, priority 110)");
+        }
+
+        return DoctorFinding.Fail(check, string.Join("; ", problems), $"{NftCommand(desired.ReplaceScript())}   # or restart the agent");
+    }
+
+    /// <summary>A one-line shell command feeding <paramref name="script"/> to <c>nft -f -</c> (one transaction).</summary>
+    internal static string NftCommand(string script)
+    {
+        var command = new StringBuilder("printf '%s\\n'");
+        foreach (var line in script.TrimEnd('\n').Split('\n'))
+        {
+            command.Append(' ').Append(Cli.ShellQuote.Quote(line));
+        }
+
+        return command.Append(" | nft -f -").ToString();
     }
 
     internal static DoctorFinding Evaluate(IptablesMasqueradeChain desired, IptablesCommands commands, IptablesResult saved)
