@@ -20,6 +20,15 @@ public static class AtomicFile
     public static void Replace(string path, ReadOnlySpan<byte> content, UnixFileMode mode, string? temporaryName = null) =>
         Replace(path, content, mode, temporaryName, PosixFile.Fsync);
 
+    /// <summary>
+    /// Like <see cref="Replace(string, ReadOnlySpan{byte}, UnixFileMode, string?)"/> without either fsync: readers, and
+    /// the file after a process crash, still see the old or the new content, never a mix; after an operating-system
+    /// crash the file may hold the old content, the new one, or be empty. For state that does not outlive a reboot
+    /// anyway, where an fsync (milliseconds, hundreds under disk load) would dominate the operation.
+    /// </summary>
+    public static void ReplaceUnsynced(string path, ReadOnlySpan<byte> content, UnixFileMode mode, string? temporaryName = null) =>
+        Replace(path, content, mode, temporaryName, fsync: null);
+
     /// <summary>Writes <paramref name="content"/> unless <paramref name="path"/> already holds exactly it (as a regular file); true when written.</summary>
     /// <param name="path">The file to replace.</param>
     /// <param name="content">The whole new content.</param>
@@ -41,8 +50,8 @@ public static class AtomicFile
         return true;
     }
 
-    /// <summary>The steps, with the fsync passed in so a test can see which descriptors reach the disk.</summary>
-    internal static void Replace(string path, ReadOnlySpan<byte> content, UnixFileMode mode, string? temporaryName, Action<SafeFd, string> fsync)
+    /// <summary>The steps, with the fsync passed in so a test can see which descriptors reach the disk (null: none).</summary>
+    internal static void Replace(string path, ReadOnlySpan<byte> content, UnixFileMode mode, string? temporaryName, Action<SafeFd, string>? fsync)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string full = Path.GetFullPath(path);
@@ -62,7 +71,7 @@ public static class AtomicFile
             using (SafeFd fd = PosixFile.Open(temporary, PosixOpenFlags.WriteOnly | PosixOpenFlags.Create | PosixOpenFlags.Exclusive, mode))
             {
                 PosixFile.WriteAll(fd, content, temporary);
-                fsync(fd, temporary);
+                fsync?.Invoke(fd, temporary);
             }
 
             PosixFile.Rename(temporary, full);
@@ -74,8 +83,11 @@ public static class AtomicFile
             throw;
         }
 
-        using SafeFd directoryFd = PosixDirectory.Open(directory);
-        fsync(directoryFd, directory);
+        if (fsync is not null)
+        {
+            using SafeFd directoryFd = PosixDirectory.Open(directory);
+            fsync(directoryFd, directory);
+        }
     }
 
     private static bool HasContent(string path, ReadOnlySpan<byte> content)

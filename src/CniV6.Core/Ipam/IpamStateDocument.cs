@@ -4,9 +4,16 @@ namespace CniV6.Core.Ipam;
 
 /// <summary>The JSON shape of <c>state.json</c>. Everything is nullable so a truncated or edited file is
 /// detected by validation rather than silently defaulted.</summary>
+/// <remarks>
+/// Version 1 held every allocation and was rewritten whole on every change; it is read once, to migrate it.
+/// Version 2 holds the pools' cursors only: each allocation is its own record (<see cref="AllocationRecords"/>,
+/// <see cref="AddressClaims"/>). A plugin that knows only version 1 refuses version 2 ("unsupported version 2") rather
+/// than starting an empty store beside the records and handing out addresses pods still hold.
+/// </remarks>
 internal sealed class IpamStateDocument
 {
-    public const int CurrentVersion = 1;
+    public const int LegacyVersion = 1;
+    public const int CurrentVersion = 2;
 
     [JsonPropertyName("version")]
     public int? Version { get; set; }
@@ -17,7 +24,9 @@ internal sealed class IpamStateDocument
     [JsonPropertyName("pools")]
     public List<PoolCursorDocument?>? Pools { get; set; }
 
+    /// <summary>Version 1 only: every allocation of the network.</summary>
     [JsonPropertyName("allocations")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public List<AllocationDocument?>? Allocations { get; set; }
 }
 
@@ -31,6 +40,7 @@ internal sealed class PoolCursorDocument
     public string? Last { get; set; }
 }
 
+/// <summary>One allocation: an entry of a version 1 <c>state.json</c>, and the whole content of a record file.</summary>
 internal sealed class AllocationDocument
 {
     [JsonPropertyName("containerId")]

@@ -7,48 +7,65 @@ using CniV6.Netlink;
 namespace CniV6.Core.Ipam;
 
 /// <summary>
-/// The address allocations of one CNI network on this node, kept in <c>&lt;dataDir&gt;/&lt;network&gt;/state.json</c>.
-/// Opening the store takes an exclusive flock on <c>&lt;dataDir&gt;/&lt;network&gt;/lock</c> that is held until
-/// <see cref="Dispose"/>, so the state read at open stays authoritative for the store's lifetime and concurrent
-/// plugin processes are serialized. Every change is written crash-safe before the method returns; a method that
-/// throws leaves both the file and the in-memory view unchanged.
+/// The address allocations of one CNI network on this node, kept under <c>&lt;dataDir&gt;/&lt;network&gt;/</c>:
+/// one record per attachment (<see cref="AllocationRecords"/>, <c>attachments/</c>), one claim file per address in use
+/// (<see cref="AddressClaims"/>, <c>addresses/</c>) and <c>state.json</c> with the pools' next-fit cursors. Opening the
+/// store takes an exclusive flock on <c>lock</c> that is held until <see cref="Dispose"/>, so concurrent plugin
+/// processes are serialized. ADD, CHECK and DEL touch only their own attachment's files, so their cost does not grow
+/// with the number of pods; <see cref="List"/>, GC and <see cref="FreeAddresses"/> read the directory.
 /// </summary>
+/// <remarks>
+/// <para>Crash safety comes from the order of the steps, each a single atomic file-system operation. Allocate:
+/// claim each address (O_EXCL), write the record (temporary file + rename), then the cursor. Release: remove the
+/// record, then the claims. A process killed between any two steps leaves claims without a record, never a record
+/// without its claims: such claims keep their addresses out of use until the same attachment's retried ADD takes them
+/// back (a claim names its owner) or <see cref="RemoveCrashResidue"/> (GC, the agent's reclaim) removes them.</para>
+/// <para>No fsync: a process crash loses nothing written (the page cache survives it); only an operating-system
+/// crash can lose the last writes or leave a record empty, and no pod survives that crash. An empty record reads as no
+/// allocation for ADD and CHECK; DEL and GC remove it; its claims stay until it is gone. The numbers behind this are
+/// in docs/DESIGN.md ("IPAM store: fsync").</para>
+/// <para>Migration: a version 1 <c>state.json</c> (every allocation in one document) is converted to records under
+/// the lock the first time the store is opened; a crash during the conversion repeats it.</para>
+/// </remarks>
 public sealed class IpamStore : IDisposable
 {
     private const string LockFileName = "lock";
     private const string StateFileName = "state.json";
     private const string TemporaryStateFileName = "." + StateFileName + ".tmp";
 
-    // Only root may read the store: directories 0700, files 0600. Missing parents of dataDir get 0755.
-    private const UnixFileMode PrivateDirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private const UnixFileMode PrivateFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-    private const UnixFileMode ParentDirectoryMode = PrivateDirectoryMode |
+    // Missing parents of dataDir get 0755.
+    private const UnixFileMode ParentDirectoryMode = StoreFiles.PrivateDirectoryMode |
         UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
     /// <summary>
-    /// Largest state file read: about 50 000 allocations (a node runs a few hundred pods at most), far below what
-    /// would take seconds or gigabytes to parse while holding the store lock.
+    /// Largest state file read: a version 1 file of about 50 000 allocations (a node runs a few hundred pods at most),
+    /// far below what would take seconds or gigabytes to parse while holding the store lock.
     /// </summary>
     public const int MaxStateBytes = 16 * 1024 * 1024;
+
+    /// <summary>Largest state.json overwritten in place: a page, which one write(2) fills whole or not at all.</summary>
+    private const int StateRewriteInPlaceBytes = 4096;
 
     private readonly FileLock _storeLock;
     private readonly string _directory;
     private readonly string _networkName;
     private readonly TimeProvider _time;
-    private readonly Dictionary<(string ContainerId, string IfName), Allocation> _allocations;
-    private readonly HashSet<IPAddress> _usedAddresses;
+    private readonly AllocationRecords _records;
+    private readonly AddressClaims _claims;
     private readonly Dictionary<IPNetwork, PoolCursor> _cursors;
+    private int? _stateFileSize;
     private bool _disposed;
 
-    private IpamStore(FileLock storeLock, string directory, string networkName, TimeProvider time, IpamState state)
+    private IpamStore(FileLock storeLock, string directory, string networkName, TimeProvider time, IReadOnlyList<PoolCursor> cursors, int? stateFileSize)
     {
+        _stateFileSize = stateFileSize;
         _storeLock = storeLock;
         _directory = directory;
         _networkName = networkName;
         _time = time;
-        _allocations = state.Allocations.ToDictionary(a => (a.ContainerId, a.IfName));
-        _usedAddresses = [.. state.Allocations.SelectMany(a => a.Addresses)];
-        _cursors = state.Cursors.ToDictionary(c => c.Pool);
+        _records = new AllocationRecords(Path.Combine(directory, AllocationRecords.DirectoryName));
+        _claims = new AddressClaims(Path.Combine(directory, AddressClaims.DirectoryName));
+        _cursors = cursors.ToDictionary(c => c.Pool);
     }
 
     /// <summary>Opens (creating if needed) the store of <paramref name="networkName"/> and locks it.</summary>
@@ -73,19 +90,37 @@ public sealed class IpamStore : IDisposable
                 PosixDirectory.EnsureTree(parent, ParentDirectoryMode);
             }
 
-            EnsurePrivateDirectory(dataDir);
+            StoreFiles.EnsurePrivateDirectory(dataDir);
         }
 
         string directory = Path.Combine(dataDir, networkName);
-        EnsurePrivateDirectory(directory);
+        StoreFiles.EnsurePrivateDirectory(directory);
 
         FileLock heldLock = FileLock.Acquire(Path.Combine(directory, LockFileName), lockTimeout);
         try
         {
+            // Under the lock: the directories' checks and creation, and the migration, are never raced.
+            string recordsPath = Path.Combine(directory, AllocationRecords.DirectoryName);
+            bool newLayout = PosixFile.TryStat(recordsPath, followSymlinks: false, out FileStatus records) && records.Type == PosixFileType.Directory;
             string statePath = Path.Combine(directory, StateFileName);
-            byte[]? content = ReadStateFile(statePath);
-            IpamState state = content is null ? IpamState.Empty : IpamStateReader.Read(statePath, networkName, content);
-            return new IpamStore(heldLock, directory, networkName, time, state);
+            byte[]? content = StoreFiles.ReadIfExists(statePath, MaxStateBytes);
+            // Beside records, state.json holds only cursors, written without fsync: an operating-system crash may
+            // leave it empty, which loses where next-fit was and nothing else. Without records (a version 1 store, or
+            // none) an empty state.json is damage, as it always was.
+            (int version, IpamState state) = content is null || (content.Length == 0 && newLayout)
+                ? (IpamStateDocument.CurrentVersion, IpamState.Empty)
+                : IpamStateReader.Read(statePath, networkName, content);
+            StoreFiles.EnsurePrivateDirectory(recordsPath);
+            StoreFiles.EnsurePrivateDirectory(Path.Combine(directory, AddressClaims.DirectoryName));
+            // A version 1 file is replaced by the migration; an empty one is not overwritten in place.
+            int? stateFileSize = version == IpamStateDocument.CurrentVersion && content is { Length: > 0 } ? content.Length : null;
+            var store = new IpamStore(heldLock, directory, networkName, time, state.Cursors, stateFileSize);
+            if (version == IpamStateDocument.LegacyVersion)
+            {
+                store.Migrate(state.Allocations);
+            }
+
+            return store;
         }
         catch
         {
@@ -94,10 +129,11 @@ public sealed class IpamStore : IDisposable
         }
     }
 
+    /// <summary>The attachment's allocation, or null when it holds none (or its record was emptied by a crash).</summary>
     public Allocation? Find(string containerId, string ifName)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _allocations.GetValueOrDefault((containerId, ifName));
+        return IsValidAttachment(containerId, ifName) ? _records.Read(containerId, ifName).Allocation : null;
     }
 
     /// <summary>
@@ -111,88 +147,146 @@ public sealed class IpamStore : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(pools);
         ValidateAttachment(containerId, ifName);
-        if (_allocations.TryGetValue((containerId, ifName), out Allocation? existing))
+        if (_records.Read(containerId, ifName).Allocation is { } existing)
         {
             return existing;
         }
 
         ValidatePools(pools);
+        string owner = AllocationRecords.NameOf(containerId, ifName);
 
-        // Choose every address before changing anything, so an exhausted second pool leaves no trace.
+        // Claim every address before writing the record; whatever fails undoes the claims this call created, so an
+        // exhausted second pool or a full disk leaves no trace.
         var chosen = new List<(PoolCursor Cursor, IPAddress Address, UInt128 Offset)>(pools.Count);
-        foreach (IPNetwork pool in pools)
+        var created = new List<IPAddress>(pools.Count);
+        try
         {
-            PoolCursor cursor = _cursors.GetValueOrDefault(pool) ?? new PoolCursor(pool, UInt128.Zero);
-            if (!cursor.TryFindFree(_usedAddresses, out IPAddress address, out UInt128 offset))
+            foreach (IPNetwork pool in pools)
             {
-                throw new PoolExhaustedException(pool);
+                PoolCursor cursor = _cursors.GetValueOrDefault(pool) ?? new PoolCursor(pool, UInt128.Zero);
+                bool madeClaim = false;
+                if (!cursor.TryTake(candidate => _claims.TryClaim(candidate, owner, out madeClaim), out IPAddress address, out UInt128 offset))
+                {
+                    throw new PoolExhaustedException(pool);
+                }
+
+                if (madeClaim)
+                {
+                    created.Add(address);
+                }
+
+                chosen.Add((cursor, address, offset));
             }
 
-            chosen.Add((cursor, address, offset));
-        }
+            var allocation = new Allocation(containerId, ifName, [.. chosen.Select(c => c.Address)], netns, _time.GetUtcNow(), pod);
+            _records.Write(allocation);
+            try
+            {
+                WriteState(chosen.Select(c => (c.Cursor.Pool, c.Offset)));
+            }
+            catch
+            {
+                _ = _records.Delete(containerId, ifName);
+                throw;
+            }
 
-        var allocation = new Allocation(containerId, ifName, [.. chosen.Select(c => c.Address)], netns, _time.GetUtcNow(), pod);
-        Dictionary<IPNetwork, UInt128> cursorsAfter = CurrentCursors();
-        foreach ((PoolCursor cursor, _, UInt128 offset) in chosen)
+            foreach ((PoolCursor cursor, _, UInt128 offset) in chosen)
+            {
+                cursor.MoveTo(offset);
+                _cursors.TryAdd(cursor.Pool, cursor);
+            }
+
+            return allocation;
+        }
+        catch
         {
-            cursorsAfter[cursor.Pool] = offset;
+            foreach (IPAddress address in created)
+            {
+                _claims.Remove(address);
+            }
+
+            throw;
         }
-
-        Persist(_allocations.Values.Append(allocation), cursorsAfter);
-
-        _allocations.Add((containerId, ifName), allocation);
-        foreach ((PoolCursor cursor, IPAddress address, UInt128 offset) in chosen)
-        {
-            _usedAddresses.Add(address);
-            cursor.MoveTo(offset);
-            _cursors.TryAdd(cursor.Pool, cursor);
-        }
-
-        return allocation;
     }
 
-    /// <summary>Frees the attachment's addresses; false when it held none.</summary>
+    /// <summary>Frees the attachment's addresses; false when it held none. An empty record (see remarks) is removed, and
+    /// the claims that name it go with the next <see cref="RemoveCrashResidue"/>.</summary>
     public bool Release(string containerId, string ifName)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!_allocations.TryGetValue((containerId, ifName), out Allocation? allocation))
+        if (!IsValidAttachment(containerId, ifName))
         {
             return false;
         }
 
-        Persist(_allocations.Values.Where(a => !ReferenceEquals(a, allocation)), CurrentCursors());
-        Forget(allocation);
+        (RecordState state, Allocation? allocation) = _records.Read(containerId, ifName);
+        if (state == RecordState.Missing)
+        {
+            return false;
+        }
+
+        Forget(containerId, ifName, allocation);
         return true;
     }
 
     /// <summary>
-    /// CNI GC: frees every attachment not in <paramref name="keep"/> in one write and returns what was freed.
+    /// CNI GC: frees every attachment not in <paramref name="keep"/> and returns what was freed (oldest first), then
+    /// removes what crashed operations left (<see cref="RemoveCrashResidue"/>). Every record is read before anything
+    /// is removed, so a damaged one stops GC without a change.
     /// </summary>
     public IReadOnlyList<Allocation> ReleaseAllExcept(IReadOnlyCollection<(string ContainerId, string IfName)> keep)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(keep);
         var keepSet = new HashSet<(string, string)>(keep);
-        List<Allocation> released = [.. Ordered(_allocations.Values.Where(a => !keepSet.Contains((a.ContainerId, a.IfName))))];
-        if (released.Count == 0)
-        {
-            return released;
-        }
-
-        Persist(_allocations.Values.Where(a => keepSet.Contains((a.ContainerId, a.IfName))), CurrentCursors());
+        RecordScan scan = ScanRecords();
+        List<Allocation> released = [.. Ordered(scan.Allocations.Where(a => !keepSet.Contains((a.ContainerId, a.IfName))))];
         foreach (Allocation allocation in released)
         {
-            Forget(allocation);
+            Forget(allocation.ContainerId, allocation.IfName, allocation);
         }
 
+        foreach ((string containerId, string ifName) in scan.Emptied.Where(a => !keepSet.Contains(a)))
+        {
+            Forget(containerId, ifName, allocation: null);
+        }
+
+        _ = RemoveCrashResidue();
         return released;
+    }
+
+    /// <summary>
+    /// Removes address claims no record holds: left by a plugin killed between claiming and recording an address, or
+    /// between removing a record and its claims. Under the store lock no operation is half-way, so such a claim was
+    /// never handed to a pod. A claim whose owner's record is an empty file (a crash lost its content) is kept until
+    /// that record is released. Returns the addresses freed.
+    /// </summary>
+    public IReadOnlyList<IPAddress> RemoveCrashResidue()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        RecordScan scan = ScanRecords();
+        var held = new HashSet<IPAddress>(scan.Allocations.SelectMany(a => a.Addresses));
+        var emptied = new HashSet<string>(scan.Emptied.Select(a => AllocationRecords.NameOf(a.ContainerId, a.IfName)), StringComparer.Ordinal);
+        var freed = new List<IPAddress>();
+        foreach (IPAddress address in _claims.List().ToList())
+        {
+            if (held.Contains(address) || _claims.OwnerOrNull(address) is not { } owner || emptied.Contains(owner))
+            {
+                continue;
+            }
+
+            _claims.Remove(address);
+            freed.Add(address);
+        }
+
+        return freed;
     }
 
     /// <summary>All allocations, oldest first.</summary>
     public IReadOnlyList<Allocation> List()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return [.. Ordered(_allocations.Values)];
+        return [.. Ordered(ScanRecords().Allocations)];
     }
 
     /// <summary>How many addresses of <paramref name="pool"/> can still be handed out (CNI STATUS reports 50 at zero).</summary>
@@ -200,7 +294,7 @@ public sealed class IpamStore : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         UInt128 usable = new PoolCursor(pool, 0).UsableCount;
-        UInt128 used = (UInt128)_usedAddresses.Count(address => Cidr.Contains(pool, address));
+        UInt128 used = (UInt128)_claims.List().Count(address => Cidr.Contains(pool, address));
         return used >= usable ? 0 : usable - used;
     }
 
@@ -210,75 +304,6 @@ public sealed class IpamStore : IDisposable
         {
             _disposed = true;
             _storeLock.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Creates the directory (exactly 0700), or checks that the existing one is a real directory that only its owner
-    /// (root, us) may change. An existing directory's mode is never changed: the plugin cannot tell a store directory
-    /// it made earlier from someone else's directory named like the network (dataDir <c>/</c> with a network
-    /// <c>usr</c> would otherwise chmod /usr). One that others could plant files in is refused instead.
-    /// </summary>
-    private static void EnsurePrivateDirectory(string path)
-    {
-        try
-        {
-            if (!PosixDirectory.Ensure(path, PrivateDirectoryMode))
-            {
-                using SafeFd fd = PosixDirectory.Open(path);
-                FileStatus existing = PosixFile.Fstat(fd, path);
-                if (existing.IsWritableByOthers || existing.Owner != ProcessIdentity.EffectiveUserId)
-                {
-                    throw new IpamStoreCorruptException(path,
-                        existing.IsWritableByOthers
-                            ? "is a directory writable by group or others; refusing to keep IPAM state there (make it 0700 or remove it)"
-                            : $"is a directory owned by uid {existing.Owner}, not {ProcessIdentity.EffectiveUserId}; refusing to keep IPAM state there");
-                }
-            }
-        }
-        catch (UnexpectedFileTypeException e)
-        {
-            throw new IpamStoreCorruptException(e.Path, e.Reason, e);
-        }
-    }
-
-    /// <summary>The state file's content, read without following a symlink; null when it does not exist.</summary>
-    private static byte[]? ReadStateFile(string path)
-    {
-        SafeFd? fd;
-        try
-        {
-            fd = PosixFile.TryOpenRegularFile(path, PosixOpenFlags.ReadOnly);
-        }
-        catch (UnexpectedFileTypeException e)
-        {
-            throw new IpamStoreCorruptException(path, e.Reason, e);
-        }
-
-        if (fd is null)
-        {
-            return null;
-        }
-
-        using (fd)
-        {
-            // Checked before reading: a huge file (a mistake or an attack) would take minutes and gigabytes, with the
-            // store lock held. The file's mode is left as it is; the next write replaces it with a 0600 one.
-            long size = PosixFile.Fstat(fd, path).Size;
-            if (size > MaxStateBytes)
-            {
-                throw new IpamStoreCorruptException(path, $"is {size} bytes, more than the {MaxStateBytes} bytes a state file may have");
-            }
-
-            try
-            {
-                return PosixFile.ReadToEnd(fd, path, MaxStateBytes);
-            }
-            catch (IOException e) when (e is not LinuxException && PosixErrors.ErrnoOf(e) is null)
-            {
-                // Grew past the limit while being read.
-                throw new IpamStoreCorruptException(path, e.Message, e);
-            }
         }
     }
 
@@ -320,19 +345,84 @@ public sealed class IpamStore : IDisposable
             .ThenBy(a => a.ContainerId, StringComparer.Ordinal)
             .ThenBy(a => a.IfName, StringComparer.Ordinal);
 
-    private Dictionary<IPNetwork, UInt128> CurrentCursors() => _cursors.ToDictionary(c => c.Key, c => c.Value.LastOffset);
+    private static bool IsValidAttachment(string containerId, string ifName) =>
+        AttachmentIds.IsValidContainerId(containerId) && InterfaceName.IsValid(ifName);
 
-    private void Forget(Allocation allocation)
+    /// <summary>Removes the record first, then the claims its allocation names (those still the attachment's).</summary>
+    private void Forget(string containerId, string ifName, Allocation? allocation)
     {
-        _allocations.Remove((allocation.ContainerId, allocation.IfName));
-        foreach (IPAddress address in allocation.Addresses)
+        _ = _records.Delete(containerId, ifName);
+        string owner = AllocationRecords.NameOf(containerId, ifName);
+        foreach (IPAddress address in allocation?.Addresses ?? [])
         {
-            _usedAddresses.Remove(address);
+            _claims.Release(address, owner);
         }
     }
 
-    private void Persist(IEnumerable<Allocation> allocations, Dictionary<IPNetwork, UInt128> cursors)
+    /// <summary>Every record, read and checked: one address held by two records is damage, as in version 1.</summary>
+    private RecordScan ScanRecords()
     {
+        var allocations = new List<Allocation>();
+        var emptied = new List<(string, string)>();
+        var holders = new Dictionary<IPAddress, Allocation>();
+        foreach ((string containerId, string ifName) in _records.List().ToList())
+        {
+            (RecordState state, Allocation? allocation) = _records.Read(containerId, ifName);
+            if (allocation is null)
+            {
+                if (state == RecordState.Empty)
+                {
+                    emptied.Add((containerId, ifName));
+                }
+
+                continue;
+            }
+
+            foreach (IPAddress address in allocation.Addresses)
+            {
+                if (!holders.TryAdd(address, allocation))
+                {
+                    throw new IpamStoreCorruptException(_records.PathOf(containerId, ifName),
+                        $"address {address} is assigned twice (also to {holders[address].ContainerId}/{holders[address].IfName})");
+                }
+            }
+
+            allocations.Add(allocation);
+        }
+
+        return new RecordScan(allocations, emptied);
+    }
+
+    /// <summary>Converts a version 1 store: claims and a record per allocation, then state.json as version 2 last.</summary>
+    private void Migrate(IReadOnlyList<Allocation> allocations)
+    {
+        foreach (Allocation allocation in allocations)
+        {
+            string owner = AllocationRecords.NameOf(allocation.ContainerId, allocation.IfName);
+            foreach (IPAddress address in allocation.Addresses)
+            {
+                if (!_claims.TryClaim(address, owner, out _))
+                {
+                    throw new IpamStoreCorruptException(_claims.PathOf(address),
+                        $"claims {address} for another attachment than {allocation.ContainerId}/{allocation.IfName}, which state.json (version 1) gives it to; not migrating");
+                }
+            }
+
+            _records.Write(allocation);
+        }
+
+        WriteState([]);
+    }
+
+    /// <summary>state.json (version 2) with the cursors as they are, moved to <paramref name="moves"/>.</summary>
+    private void WriteState(IEnumerable<(IPNetwork Pool, UInt128 Offset)> moves)
+    {
+        Dictionary<IPNetwork, UInt128> cursors = _cursors.ToDictionary(c => c.Key, c => c.Value.LastOffset);
+        foreach ((IPNetwork pool, UInt128 offset) in moves)
+        {
+            cursors[pool] = offset;
+        }
+
         var document = new IpamStateDocument
         {
             Version = IpamStateDocument.CurrentVersion,
@@ -340,20 +430,35 @@ public sealed class IpamStore : IDisposable
             Pools = [.. cursors
                 .OrderBy(c => Cidr.Format(c.Key), StringComparer.Ordinal)
                 .Select(c => new PoolCursorDocument { Pool = Cidr.Format(c.Key), Last = Cidr.AddressAt(c.Key, c.Value).ToString() })],
-            Allocations = [.. Ordered(allocations).Select(a => new AllocationDocument
-            {
-                ContainerId = a.ContainerId,
-                IfName = a.IfName,
-                Addresses = [.. a.Addresses.Select(x => x.ToString())],
-                NetNs = a.NetNs,
-                Created = a.Created,
-                PodNamespace = a.Pod?.Namespace,
-                PodName = a.Pod?.Name,
-            })],
         };
 
-        byte[] content = JsonSerializer.SerializeToUtf8Bytes(document, IpamStateJsonContext.Default.IpamStateDocument);
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(document, IpamStateJsonContext.Default.IpamStateDocument);
+        string path = Path.Combine(_directory, StateFileName);
+        if (_stateFileSize is { } size && json.Length <= size && size <= StateRewriteInPlaceBytes)
+        {
+            // Overwritten in place, padded with spaces (JSON whitespace) to its size: one write into one page, which a
+            // killed process makes whole or not at all. Replacing it by rename cost 4-16 ms here: ext4 starts writing
+            // a file renamed over another at once (auto_da_alloc), a new name costs microseconds.
+            byte[] padded = new byte[size];
+            json.CopyTo(padded, 0);
+            padded.AsSpan(json.Length).Fill((byte)' ');
+            using SafeFd fd = PosixFile.OpenRegularFile(path, PosixOpenFlags.WriteOnly);
+            if (PosixFile.Fstat(fd, path).Size == size)
+            {
+                PosixFile.WriteAll(fd, padded, path);
+                return;
+            }
+        }
+
+        // First write, or the cursors outgrew the file: a new file with room to grow, renamed into place.
+        int grown = Math.Min(Math.Max(json.Length + 256, 512), StateRewriteInPlaceBytes);
+        byte[] content = new byte[Math.Max(grown, json.Length)];
+        json.CopyTo(content, 0);
+        content.AsSpan(json.Length).Fill((byte)' ');
         // The store lock serializes writers, so a fixed temporary name is safe and a crash's leftover is reused.
-        AtomicFile.Replace(Path.Combine(_directory, StateFileName), content, PrivateFileMode, TemporaryStateFileName);
+        AtomicFile.ReplaceUnsynced(path, content, StoreFiles.PrivateFileMode, TemporaryStateFileName);
+        _stateFileSize = content.Length;
     }
+
+    private sealed record RecordScan(List<Allocation> Allocations, List<(string ContainerId, string IfName)> Emptied);
 }

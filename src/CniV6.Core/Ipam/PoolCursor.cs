@@ -38,7 +38,14 @@ internal sealed class PoolCursor
     /// there is room and after <see cref="UsableCount"/> probes when the pool is full.
     /// The cursor moves only when an address is returned, so a failed attempt leaves no trace.
     /// </summary>
-    public bool TryFindFree(IReadOnlySet<IPAddress> used, out IPAddress address, out UInt128 offset)
+    public bool TryFindFree(IReadOnlySet<IPAddress> used, out IPAddress address, out UInt128 offset) =>
+        TryTake(candidate => !used.Contains(candidate), out address, out offset);
+
+    /// <summary>
+    /// Like <see cref="TryFindFree"/>, with "free" decided by <paramref name="tryTake"/>, which takes the address when
+    /// it can (the store creates the address's claim file): the first address after the cursor it takes is returned.
+    /// </summary>
+    public bool TryTake(Func<IPAddress, bool> tryTake, out IPAddress address, out UInt128 offset)
     {
         UInt128 candidate = LastOffset;
         for (UInt128 probe = 0; probe < UsableCount; probe++)
@@ -47,7 +54,7 @@ internal sealed class PoolCursor
                 ? FirstUsableOffset
                 : candidate + 1;
             IPAddress candidateAddress = Cidr.AddressAt(Pool, candidate);
-            if (!used.Contains(candidateAddress))
+            if (tryTake(candidateAddress))
             {
                 address = candidateAddress;
                 offset = candidate;

@@ -186,14 +186,15 @@ public sealed class ConflistVersionTests : IDisposable
     /// <summary>Container ids holding addresses in the IPAM store.</summary>
     private string[] Allocations()
     {
-        var state = Path.Combine(_dir, "ipam", NetworkName, "state.json");
-        if (!File.Exists(state))
+        // One record file per attachment, named <containerId>=<ifName>.
+        var records = Path.Combine(_dir, "ipam", NetworkName, "attachments");
+        if (!Directory.Exists(records))
         {
             return [];
         }
 
-        using var document = JsonDocument.Parse(File.ReadAllBytes(state));
-        return document.RootElement.GetProperty("allocations").EnumerateArray().Select(a => a.GetProperty("containerId").GetString()!).ToArray();
+        return Directory.GetFiles(records).Select(Path.GetFileName).OfType<string>().Where(name => !name.StartsWith('.'))
+                        .Select(name => name[..name.IndexOf('=', StringComparison.Ordinal)]).Order(StringComparer.Ordinal).ToArray();
     }
 
     public void Dispose()

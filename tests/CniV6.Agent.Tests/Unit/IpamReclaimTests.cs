@@ -163,6 +163,23 @@ public sealed class IpamReclaimTests : IDisposable
     }
 
     [Fact]
+    public void Claims_a_killed_plugin_left_without_a_record_are_freed_and_live_ones_kept()
+    {
+        Add("live");
+        Add("killed");
+        // A plugin killed in DEL after removing the record, before the claims: nobody holds these addresses now.
+        File.Delete(Path.Combine(DataDir, "cniv6", "attachments", "killed=eth0"));
+        var claims = Path.Combine(DataDir, "cniv6", "addresses");
+        Assert.Equal(4, Directory.GetFiles(claims).Length);
+
+        Controller().Reconcile(Sync(full: true));
+
+        Assert.Equal(2, Directory.GetFiles(claims).Length);
+        Assert.All(Directory.GetFiles(claims), claim => Assert.Equal("live=eth0\n", File.ReadAllText(claim)));
+        Assert.Equal(["live"], Allocated());
+    }
+
+    [Fact]
     public void An_unreadable_store_is_logged_and_counted_and_never_fails_the_sync()
     {
         Add("ok");

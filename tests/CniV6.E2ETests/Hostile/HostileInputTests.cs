@@ -123,11 +123,16 @@ public sealed class HostileInputTests
         new("truncated store file", "ADD", CniErrorCode.IoFailure, "is unusable",
             Arrange: s =>
             {
-                byte[] state = File.ReadAllBytes(s.StatePath);
-                File.WriteAllBytes(s.StatePath, state[..(state.Length / 2)]);
+                // Half of the JSON (the file is padded with spaces after it).
+                string state = File.ReadAllText(s.StatePath).TrimEnd();
+                File.WriteAllText(s.StatePath, state[..(state.Length / 2)]);
             }),
-        new("empty store file", "ADD", CniErrorCode.IoFailure, "is unusable",
-            Arrange: s => File.WriteAllBytes(s.StatePath, [])),
+        new("store file of a newer version", "ADD", CniErrorCode.IoFailure, "unsupported version 3",
+            Arrange: s => File.WriteAllText(s.StatePath, "{\"version\":3,\"network\":\"" + HostileSetup.NetworkName + "\",\"pools\":[]}")),
+        new("garbage record of the pod being added", "ADD", CniErrorCode.IoFailure, "is unusable",
+            Arrange: s => File.WriteAllText(s.RecordPath(s.Pod), "{\"containerId\": 42")),
+        new("symlink as the pod's record", "ADD", CniErrorCode.IoFailure, "is a symbolic link",
+            Arrange: s => File.CreateSymbolicLink(s.RecordPath(s.Pod), Path.Combine(s.Node.WorkDir, "elsewhere"))),
         new("corrupt store file on DEL", "DEL", CniErrorCode.IoFailure, "is unusable",
             Arrange: s => File.WriteAllText(s.StatePath, "not json")),
         new("FIFO as state.json (hung ADD with the lock held)", "ADD", CniErrorCode.IoFailure, "is a FIFO, not a regular file",

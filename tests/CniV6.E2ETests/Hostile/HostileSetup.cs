@@ -38,6 +38,9 @@ internal sealed class HostileSetup(E2ENode node) : IDisposable
 
     public string StatePath => Path.Combine(DataDir, NetworkName, "state.json");
 
+    /// <summary>The IPAM store's record of one pod's attachment.</summary>
+    public string RecordPath(PodSandbox pod) => Path.Combine(DataDir, NetworkName, "attachments", pod.ContainerId + "=" + pod.IfName);
+
     public IEnumerable<PodSandbox> Pods => [Bystander, Pod];
 
     public static JsonObject DefaultConfig(E2ENode node, params string[] pools)

@@ -38,19 +38,30 @@ internal static class NodeTraces
         return traces;
     }
 
-    /// <summary>"containerId/ifName: addresses" for every allocation in the node's IPAM store.</summary>
+    /// <summary>"containerId/ifName: addresses" for every allocation in the node's IPAM store (one record file each),
+    /// plus every address claim no record holds (what a killed plugin would leave behind).</summary>
     public static List<string> Allocations(E2ENode node)
     {
-        string state = Path.Combine(node.DataDir, NetworkName, "state.json");
-        if (!File.Exists(state))
+        string records = Path.Combine(node.DataDir, NetworkName, "attachments");
+        if (!Directory.Exists(records))
         {
             return [];
         }
 
-        using JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(state));
-        return doc.RootElement.GetProperty("allocations").EnumerateArray()
-            .Select(a => $"{a.GetProperty("containerId").GetString()}/{a.GetProperty("ifName").GetString()}: "
-                + string.Join(", ", a.GetProperty("addresses").EnumerateArray().Select(x => x.GetString())))
-            .ToList();
+        var held = new HashSet<string>(StringComparer.Ordinal);
+        var allocations = new List<string>();
+        foreach (string record in Directory.GetFiles(records).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal))
+        {
+            using JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(record));
+            string[] addresses = [.. doc.RootElement.GetProperty("addresses").EnumerateArray().Select(x => x.GetString()!)];
+            held.UnionWith(addresses);
+            allocations.Add($"{doc.RootElement.GetProperty("containerId").GetString()}/{doc.RootElement.GetProperty("ifName").GetString()}: "
+                + string.Join(", ", addresses));
+        }
+
+        string claims = Path.Combine(node.DataDir, NetworkName, "addresses");
+        allocations.AddRange(Directory.GetFiles(claims).Select(Path.GetFileName).OfType<string>()
+            .Where(address => !held.Contains(address)).Order(StringComparer.Ordinal).Select(address => $"claim without a record: {address}"));
+        return allocations;
     }
 }

@@ -90,9 +90,8 @@ public sealed class RaceTests
     {
         Assert.Contains(NodeNaming.HostVeth(setup.Pod.ContainerId, setup.Pod.IfName), node.LinkNames());
         Assert.Equal(addresses, setup.Pod.GlobalAddresses().Select(a => a.Address.ToString()).Order(StringComparer.Ordinal));
-        using JsonDocument state = JsonDocument.Parse(File.ReadAllText(setup.StatePath));
-        JsonElement allocation = state.RootElement.GetProperty("allocations").EnumerateArray()
-            .Single(a => a.GetProperty("containerId").GetString() == setup.Pod.ContainerId);
+        using JsonDocument record = JsonDocument.Parse(File.ReadAllText(setup.RecordPath(setup.Pod)));
+        JsonElement allocation = record.RootElement;
         Assert.Equal(addresses, allocation.GetProperty("addresses").EnumerateArray().Select(a => a.GetString()!).Order(StringComparer.Ordinal));
     }
 }

@@ -63,7 +63,9 @@ public sealed class IpamStoreAllocationTests : IDisposable
         using (IpamStore store = Open())
         {
             first = store.Allocate("c1", "eth0", pools, null);
-            Assert.Same(first, store.Allocate("c1", "eth0", pools, null));
+            Allocation retried = store.Allocate("c1", "eth0", pools, null);
+            Assert.Equal(first.Addresses, retried.Addresses);
+            Assert.Equal(first.Created, retried.Created);
         }
 
         using (IpamStore reopened = Open())

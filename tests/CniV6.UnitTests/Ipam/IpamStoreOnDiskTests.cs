@@ -1,10 +1,12 @@
 using System.Net;
 using System.Text;
 using CniV6.Core.Ipam;
+using CniV6.UnitTests.Linux;
 
 namespace CniV6.UnitTests.Ipam;
 
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+[Collection(CniV6.UnitTests.Linux.ProcessUmask.Name)]
 public sealed class IpamStoreOnDiskTests : IDisposable
 {
     private const string Network = "podnet";
@@ -15,7 +17,7 @@ public sealed class IpamStoreOnDiskTests : IDisposable
     public void Dispose() => dir.Dispose();
 
     [Fact]
-    public void State_file_records_allocations_and_cursors()
+    public void State_file_holds_the_cursors_a_record_the_allocation_and_a_claim_each_address()
     {
         using (IpamStore store = Open())
         {
@@ -23,26 +25,42 @@ public sealed class IpamStoreOnDiskTests : IDisposable
         }
 
         string json = File.ReadAllText(dir.StatePath(Network));
+        Assert.Contains("\"version\":2", json, StringComparison.Ordinal);
         Assert.Contains("\"network\":\"podnet\"", json, StringComparison.Ordinal);
         Assert.Contains("\"pool\":\"fd00:10::/112\"", json, StringComparison.Ordinal);
         Assert.Contains("\"last\":\"10.244.0.1\"", json, StringComparison.Ordinal);
-        Assert.Contains("\"containerId\":\"c1\"", json, StringComparison.Ordinal);
-        Assert.Contains("\"netns\":\"/var/run/netns/p1\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("allocations", json, StringComparison.Ordinal);
+        string record = File.ReadAllText(dir.RecordPath(Network, "c1", "eth0"));
+        Assert.Contains("\"containerId\":\"c1\"", record, StringComparison.Ordinal);
+        Assert.Contains("\"addresses\":[\"fd00:10::1\",\"10.244.0.1\"]", record, StringComparison.Ordinal);
+        Assert.Contains("\"netns\":\"/var/run/netns/p1\"", record, StringComparison.Ordinal);
+        Assert.Equal("c1=eth0\n", File.ReadAllText(dir.ClaimPath(Network, "fd00:10::1")));
+        Assert.Equal("c1=eth0\n", File.ReadAllText(dir.ClaimPath(Network, "10.244.0.1")));
     }
 
     [Fact]
-    public void Directory_is_0700_and_files_are_0600_without_temporary_leftovers()
+    public void Directories_are_0700_and_files_0600_under_umask_000_without_temporary_leftovers()
     {
+        // The plugin may be started with any umask; the modes must not depend on it.
+        using (ProcessUmask.Set(0))
         using (IpamStore store = Open())
         {
             store.Allocate("c1", "eth0", Pools, null);
         }
 
         UnixFileMode userRw = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        Assert.Equal(userRw | UnixFileMode.UserExecute, File.GetUnixFileMode(dir.NetworkDirectory(Network)));
+        UnixFileMode userRwx = userRw | UnixFileMode.UserExecute;
+        Assert.Equal(userRwx, File.GetUnixFileMode(dir.NetworkDirectory(Network)));
+        Assert.Equal(userRwx, File.GetUnixFileMode(Path.Combine(dir.NetworkDirectory(Network), "attachments")));
+        Assert.Equal(userRwx, File.GetUnixFileMode(Path.Combine(dir.NetworkDirectory(Network), "addresses")));
         Assert.Equal(userRw, File.GetUnixFileMode(dir.StatePath(Network)));
         Assert.Equal(userRw, File.GetUnixFileMode(Path.Combine(dir.NetworkDirectory(Network), "lock")));
-        Assert.Equal(["lock", "state.json"], Directory.GetFiles(dir.NetworkDirectory(Network)).Select(Path.GetFileName).Order());
+        Assert.Equal(userRw, File.GetUnixFileMode(dir.RecordPath(Network, "c1", "eth0")));
+        Assert.Equal(userRw, File.GetUnixFileMode(dir.ClaimPath(Network, "fd00:10::1")));
+        Assert.Equal(
+            ["addresses/10.244.0.1", "addresses/fd00:10::1", "attachments/c1=eth0", "lock", "state.json"],
+            Directory.GetFiles(dir.NetworkDirectory(Network), "*", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(dir.NetworkDirectory(Network), f)).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -159,7 +177,8 @@ public sealed class IpamStoreOnDiskTests : IDisposable
             store.Allocate("c2", "eth0", Pools, null);
         }
 
-        byte[] full = File.ReadAllBytes(dir.StatePath(Network));
+        // Half of the JSON (the file is padded with spaces after it).
+        byte[] full = Encoding.UTF8.GetBytes(File.ReadAllText(dir.StatePath(Network)).TrimEnd());
         byte[] truncated = full[..(full.Length / 2)];
         File.WriteAllBytes(dir.StatePath(Network), truncated);
 
@@ -170,18 +189,38 @@ public sealed class IpamStoreOnDiskTests : IDisposable
     }
 
     [Fact]
-    public void Empty_state_file_is_reported()
+    public void Empty_state_file_without_records_is_reported_also_when_opened_again()
     {
         Directory.CreateDirectory(dir.NetworkDirectory(Network));
         File.WriteAllBytes(dir.StatePath(Network), []);
 
         IpamStoreCorruptException e = Assert.Throws<IpamStoreCorruptException>(Open);
         Assert.Contains("empty", e.Reason, StringComparison.Ordinal);
+        Assert.Throws<IpamStoreCorruptException>(Open);
+    }
+
+    [Fact]
+    public void Empty_state_file_beside_records_only_loses_the_cursors()
+    {
+        var pool = IPNetwork.Parse("fd00:7::/125");
+        using (IpamStore store = Open())
+        {
+            store.Allocate("c1", "eth0", [pool], null);
+            store.Allocate("c2", "eth0", [pool], null);
+            store.Release("c1", "eth0");
+        }
+
+        File.WriteAllBytes(dir.StatePath(Network), []); // what an operating-system crash may leave of an unsynced write
+        using IpamStore reopened = Open();
+        Assert.Equal(["c2"], reopened.List().Select(a => a.ContainerId));
+        Assert.Equal(IPAddress.Parse("fd00:7::1"), reopened.Allocate("c3", "eth0", [pool], null).Addresses.Single());
     }
 
     [Theory]
     [InlineData("garbage", "not a valid state document")]
-    [InlineData("""{"version":2,"network":"podnet","pools":[],"allocations":[]}""", "unsupported version 2")]
+    [InlineData("""{"version":3,"network":"podnet","pools":[]}""", "unsupported version 3")]
+    [InlineData("""{"version":2,"network":"podnet","pools":[],"allocations":[]}""", "version 2 lists 'allocations'")]
+    [InlineData("""{"version":2,"network":"podnet"}""", "'pools' is missing")]
     [InlineData("""{"network":"podnet","pools":[],"allocations":[]}""", "unsupported version (missing)")]
     [InlineData("""{"version":1,"network":"other","pools":[],"allocations":[]}""", "belongs to network 'other'")]
     [InlineData("""{"version":1,"network":"podnet","allocations":[]}""", "'pools' is missing")]

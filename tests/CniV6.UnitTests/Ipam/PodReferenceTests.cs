@@ -61,7 +61,7 @@ public sealed class PodReferenceTests
             store.Allocate("c2", "eth0", pools, null);
         }
 
-        string json = File.ReadAllText(dir.StatePath("podnet"));
+        string json = File.ReadAllText(dir.RecordPath("podnet", "c1", "eth0"));
         Assert.Contains("\"podNamespace\":\"default\",\"podName\":\"web\"", json, StringComparison.Ordinal);
         using (IpamStore store = IpamStore.Open(dir.Path, "podnet", TimeSpan.FromSeconds(5)))
         {
@@ -71,7 +71,7 @@ public sealed class PodReferenceTests
     }
 
     [Fact]
-    public void An_invalid_pod_in_the_state_file_is_corruption()
+    public void An_invalid_pod_in_a_record_is_corruption()
     {
         using var dir = new TempStoreDirectory();
         using (IpamStore store = IpamStore.Open(dir.Path, "podnet", TimeSpan.FromSeconds(5)))
@@ -79,10 +79,11 @@ public sealed class PodReferenceTests
             store.Allocate("c1", "eth0", [IPNetwork.Parse("fd00:10::/112")], null, new PodReference("default", "web"));
         }
 
-        string path = dir.StatePath("podnet");
+        string path = dir.RecordPath("podnet", "c1", "eth0");
         File.WriteAllText(path, File.ReadAllText(path).Replace("\"podName\":\"web\"", "\"podName\":\"WEB\"", StringComparison.Ordinal));
 
-        var e = Assert.Throws<IpamStoreCorruptException>(() => IpamStore.Open(dir.Path, "podnet", TimeSpan.FromSeconds(5)));
+        using IpamStore reopened = IpamStore.Open(dir.Path, "podnet", TimeSpan.FromSeconds(5));
+        var e = Assert.Throws<IpamStoreCorruptException>(() => reopened.Find("c1", "eth0"));
         Assert.Contains("invalid pod 'default/WEB'", e.Message, StringComparison.Ordinal);
     }
 }

@@ -14,5 +14,12 @@ public sealed class TempStoreDirectory : IDisposable
 
     public string StatePath(string network) => System.IO.Path.Combine(Path, network, "state.json");
 
+    /// <summary>The record file of one attachment.</summary>
+    public string RecordPath(string network, string containerId, string ifName) =>
+        System.IO.Path.Combine(Path, network, "attachments", containerId + "=" + ifName);
+
+    /// <summary>The claim file of one address.</summary>
+    public string ClaimPath(string network, string address) => System.IO.Path.Combine(Path, network, "addresses", address);
+
     public void Dispose() => Directory.Delete(Path, recursive: true);
 }

@@ -13,4 +13,8 @@ internal sealed partial class IpamReclaimController
 
     [LoggerMessage(EventId = 802, Level = LogLevel.Debug, Message = "IPAM store of network {Network} busy for {Seconds} s; reclaiming next resync")]
     private partial void LogStoreBusy(string network, double seconds);
+
+    [LoggerMessage(EventId = 803, Level = LogLevel.Information,
+        Message = "Freed {Address} in network {Network}: claimed by a plugin that was killed before recording or after releasing it (no record holds it)")]
+    private partial void LogResidueRemoved(string network, System.Net.IPAddress address);
 }

@@ -91,6 +91,12 @@ internal sealed partial class IpamReclaimController(
     private void Reclaim(string network)
     {
         using var store = IpamStore.Open(options.IpamDataDir, network, StoreLockTimeout);
+        // Claims a killed plugin left without a record were never any pod's: freed under the same lock.
+        foreach (var address in store.RemoveCrashResidue())
+        {
+            LogResidueRemoved(network, address);
+        }
+
         var now = time.GetUtcNow();
         var candidates = store.List().Where(a => now - a.Created >= options.IpamReclaimGrace && a.NetNs is { } netns && IsGone(netns)).ToArray();
         if (candidates.Length == 0)
