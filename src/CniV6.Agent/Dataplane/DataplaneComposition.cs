@@ -5,6 +5,7 @@ using CniV6.Agent.Dataplane.Linux;
 using CniV6.Agent.Dataplane.Routing;
 using CniV6.Agent.Dataplane.Routing.HostGateway;
 using CniV6.Agent.Dataplane.Routing.Vxlan;
+using CniV6.Core.NodeState;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -32,7 +33,8 @@ internal static class DataplaneComposition
     public static IServiceCollection AddDataplane(this IServiceCollection services, AgentOptions options)
     {
         services.TryAddSingleton(options.Vxlan);
-        services.TryAddSingleton(_ => RoutingModeRecord.ForCurrentNamespace(options.RunDirectory));
+        services.TryAddSingleton(_ => NodeStateFiles.ForCurrentNamespace(options.RunDirectory));
+        services.TryAddSingleton(provider => new RoutingModeRecord(provider.GetRequiredService<NodeStateFiles>().RoutingModePath));
         services.AddSingleton(provider => RoutingModes.TryCreate(options.RoutingMode, provider)
                                           ?? throw new AgentConfigurationException($"unknown routing mode {options.RoutingMode}"));
 

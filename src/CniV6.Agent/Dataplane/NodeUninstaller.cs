@@ -34,6 +34,7 @@ internal sealed class NodeUninstaller(
         ok &= Step("NAT chains", RemoveNat);
         ok &= Step("routes", RemoveRoutes);
         ok &= Step("routing mode record", () => RemoveFile(modeRecord.Path, "routing mode record"));
+        ok &= Step("node records", RemoveNodeRecords);
         ok &= Step("IPAM state", RemoveIpamState);
         ok &= Step("binaries", RemoveBinaries);
         return ok;
@@ -146,6 +147,14 @@ internal sealed class NodeUninstaller(
             Directory.Delete(options.IpamDataDir);
             output.WriteLine($"removed {options.IpamDataDir}");
         }
+    }
+
+    /// <summary>What the agent recorded for cniv6 doctor (pod CIDRs, overlay devices): it describes a node that is going.</summary>
+    private void RemoveNodeRecords()
+    {
+        var files = Core.NodeState.NodeStateFiles.ForCurrentNamespace(options.RunDirectory);
+        RemoveFile(files.NodePath, "node record");
+        RemoveFile(files.OverlayPath, "overlay record");
     }
 
     private void RemoveFile(string path, string what)

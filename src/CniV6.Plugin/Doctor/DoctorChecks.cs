@@ -13,12 +13,14 @@ internal static class DoctorChecks
         new MasqueradeCheck(),
         new IptablesVariantCheck(),
         new ConflistCheck(),
+        new PodCidrCheck(),
         new PluginVersionCheck(),
         new IpamCheck(),
         new MtuCheck(),
         new DnsResolverCheck(),
         new DnsPortCheck(),
         new BridgeNetfilterCheck(),
+        new RoutingModeCheck(),
     ];
 
     /// <summary>Runs every check; a check that throws is a failed finding naming the error, and the others still run.</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using CniV6.Core.Config;
+using CniV6.Core.NodeState;
 using CniV6.Linux;
 using CniV6.Plugin.Cli;
 
@@ -17,16 +18,38 @@ internal sealed class DoctorContext
 
     private readonly Lazy<CniConfFile?> _confFile;
     private readonly Lazy<NodeSnapshot> _node;
+    private readonly Lazy<(AgentNodeRecord? Record, string? Problem)> _agentNode;
 
-    public DoctorContext(NetworkOptions network, string binDir, string resolvConf, string? selfPath)
+    public DoctorContext(NetworkOptions network, string binDir, string resolvConf, string? selfPath, NodeStateFiles nodeState)
     {
         Network = network;
         BinDir = binDir;
         ResolvConf = resolvConf;
         SelfPath = selfPath;
+        NodeState = nodeState;
         _confFile = new Lazy<CniConfFile?>(network.FindConfFile);
         _node = new Lazy<NodeSnapshot>(NodeSnapshot.Read);
+        _agentNode = new Lazy<(AgentNodeRecord?, string?)>(() =>
+        {
+            try
+            {
+                return (nodeState.ReadNode(), null);
+            }
+            catch (InvalidDataException e)
+            {
+                return (null, e.Message);
+            }
+        });
     }
+
+    /// <summary>cniv6-agent's records for this network namespace (<c>--run-dir</c>).</summary>
+    public NodeStateFiles NodeState { get; }
+
+    /// <summary>What the agent recorded about this node; null when it recorded nothing (no agent here) or it is unreadable.</summary>
+    public AgentNodeRecord? AgentNode => _agentNode.Value.Record;
+
+    /// <summary>Why the agent's node record could not be read; null when it was read or is absent.</summary>
+    public string? AgentNodeProblem => _agentNode.Value.Problem;
 
     public NetworkOptions Network { get; }
 
@@ -51,6 +74,15 @@ internal sealed class DoctorContext
     public string? NetworkName => Network.Network ?? Config?.Name;
 
     public NodeSnapshot Node => _node.Value;
+
+    /// <summary>
+    /// How long the agent's IPAM reclaim leaves a leaked allocation alone: as the agent of this network recorded it,
+    /// else its default.
+    /// </summary>
+    public TimeSpan ReclaimGrace =>
+        AgentNode is { IpamReclaimGraceSeconds: { } seconds } record && record.Network == NetworkName && double.IsFinite(seconds) && seconds is >= 0 and < 1e9
+            ? TimeSpan.FromSeconds(seconds)
+            : Core.Ipam.LeakedAllocations.DefaultGrace;
 
     /// <summary>The families pods get addresses of: those of the pools; IPv6 alone when unknown (delegated IPAM, no config).</summary>
     public IReadOnlyList<AddressFamily> Families

@@ -27,6 +27,25 @@ public sealed class MultiNodeTests(MultiNodeCluster cluster, ITestOutputHelper o
         }
     }
 
+    [Fact]
+    public void Cniv6_doctor_reports_every_check_ok_on_every_healthy_node()
+    {
+        for (var node = 1; node <= MultiNodeCluster.NodeCount; node++)
+        {
+            var doctor = NodeDoctor.Run(cluster.NodeNs(node), cluster.NodeDir(node));
+            output.WriteLine($"n{node}:\n{doctor.Output}");
+
+            Assert.True(doctor.Findings.All(f => f.Status == "ok"), $"n{node}:\n{doctor.Output}");
+            Assert.Equal((0, "ok"), (doctor.ExitCode, doctor.Result));
+            // What the agent recorded for doctor, compared for real: this node's pod CIDRs, and the routing mode
+            // (auto on one segment: every peer direct, no tunnel).
+            doctor.Single("pod-cidrs", $"pools 10.244.{node}.0/24, fd00:10:244:{node}::/64 are node n{node}'s pod CIDRs");
+            doctor.Single("routing", "mode auto: every peer reached directly, no tunnel device needed");
+            doctor.Single("accept_ra", "eth0: RA default route, accept_ra = 2");
+            doctor.Single("ipam", "1 allocations of network");
+        }
+    }
+
     [Theory]
     [InlineData(AddressFamily.InterNetworkV6)]
     [InlineData(AddressFamily.InterNetwork)]

@@ -51,6 +51,31 @@ public sealed partial class OverlayTests(OverlayCluster cluster, ITestOutputHelp
     }
 
     [Fact]
+    public async Task Cniv6_doctor_checks_the_tunnel_devices_and_FDB_entries_the_agent_recorded()
+    {
+        await cluster.StartAsync("vxlan");
+        var healthy = NodeDoctor.Run(cluster.NodeNs(1), cluster.NodeDir(1));
+        output.WriteLine(healthy.Output);
+        Assert.Equal("ok", healthy.Single("routing", $"mode vxlan: {TunnelAddressing.DeviceNameIPv6} up, VNI 4096, port 4789, local {NodeIPv6(1)}, MTU {UplinkMtu - 70}, FDB entries for 3 peer(s)").Status);
+        Assert.Equal("ok", healthy.Single("pod-cidrs", "are node n1's pod CIDRs").Status);
+        Assert.Equal("ok", healthy.Single("mtu", $"fits tunnel {TunnelAddressing.DeviceNameIPv6}").Status);
+
+        // The agent repairs this on its next sync; stopped (its dataplane stays), it cannot race the doctor.
+        cluster.StopAgents();
+        var peerMac = TunnelAddressing.FormatMac(TunnelAddressing.MacOf(NodeIPv6(3)));
+        Shell.InNamespace(cluster.NodeNs(1), "bridge", "fdb", "del", peerMac, "dev", TunnelAddressing.DeviceNameIPv6, "dst", NodeIPv6(3).ToString(), "self");
+        var broken = NodeDoctor.Run(cluster.NodeNs(1), cluster.NodeDir(1));
+        output.WriteLine(broken.Output);
+
+        Assert.Equal(1, broken.ExitCode);
+        var finding = broken.Single("routing", $"no FDB entry for peer n3 ({peerMac} -> {NodeIPv6(3)})");
+        Assert.Equal("fail", finding.Status);
+        Assert.Equal($"bridge fdb replace {peerMac} dev {TunnelAddressing.DeviceNameIPv6} dst {NodeIPv6(3)} self permanent", finding.Fix);
+        Shell.InNamespace(cluster.NodeNs(1), "sh", "-c", finding.Fix!);
+        Assert.Equal("ok", NodeDoctor.Run(cluster.NodeNs(1), cluster.NodeDir(1)).Single("routing", "FDB entries for 3 peer(s)").Status);
+    }
+
+    [Fact]
     public async Task Auto_sends_same_subnet_traffic_unencapsulated_and_cross_subnet_traffic_through_the_tunnel()
     {
         await cluster.StartAsync("auto");

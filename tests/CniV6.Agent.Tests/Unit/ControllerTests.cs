@@ -6,6 +6,7 @@ using CniV6.Agent.Dataplane;
 using CniV6.Agent.Dataplane.Controllers;
 using CniV6.Agent.Dataplane.Routing;
 using CniV6.Agent.Health;
+using CniV6.Core.NodeState;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CniV6.Agent.Tests.Unit;
@@ -78,6 +79,25 @@ public sealed class ControllerTests : IDisposable
         Assert.Contains("the plugin would refuse", refused.Message, StringComparison.Ordinal);
         Assert.Contains("fd00:10:244:1::/127", refused.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(ConflistPath));
+    }
+
+    [Fact]
+    public void The_node_s_pod_CIDRs_are_recorded_for_doctor_even_when_the_conflist_for_them_is_refused()
+    {
+        var records = new NodeStateFiles(Path.Combine(_dir, "run"), 7);
+        var controller = new ConflistController(Options(), new FakeRoutingMode("hostgw"), _metrics, NullLogger<ConflistController>.Instance, records);
+        var good = TestStates.Cluster(1, 1);
+        controller.Reconcile(Syncs.Of(good));
+
+        var written = records.ReadNode()!;
+        Assert.Equal(("n1", ConflistPath, 60.0), (written.Node, written.Conflist, written.IpamReclaimGraceSeconds));
+        Assert.Equal(good.LocalPools.Select(p => p.ToString()), written.PodCidrs);
+
+        // The cluster moved this node to CIDRs the plugin refuses: the last good conflist stays, and the record
+        // says what the node's CIDRs now are, so doctor sees the two differ.
+        var refused = good with { LocalPools = [IPNetwork.Parse("fd00:10:244:1::/127")] };
+        Assert.Throws<InvalidOperationException>(() => controller.Reconcile(Syncs.Of(refused)));
+        Assert.Equal(["fd00:10:244:1::/127"], records.ReadNode()!.PodCidrs);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using CniV6.Core.NodeState;
 using CniV6.E2ETests.Infrastructure;
 using CniV6.Linux;
 
@@ -27,7 +28,7 @@ public sealed class DoctorTests
         Assert.Equal(0, run.Process.ExitCode);
         Assert.Equal("ok", run.Result);
         Assert.Equal(
-            ["forwarding", "accept_ra", "default-route", "nat", "iptables", "conflist", "plugin", "ipam", "mtu", "dns", "dns-port", "bridge-nf"],
+            ["forwarding", "accept_ra", "default-route", "nat", "iptables", "conflist", "pod-cidrs", "plugin", "ipam", "mtu", "dns", "dns-port", "bridge-nf", "routing"],
             run.Findings.Select(f => f.Check).Distinct());
     }
 
@@ -117,6 +118,63 @@ public sealed class DoctorTests
     }
 
     [Fact]
+    public void No_IPv4_default_route_in_a_dual_stack_node_fails_with_the_route_to_add()
+    {
+        using var node = new OperabilityNode();
+        node.AddPod();
+        node.Namespace.Ip("-4", "route", "del", "default");
+
+        DoctorRun run = node.Doctor();
+
+        Assert.Equal(1, run.Process.ExitCode);
+        var finding = run.Single("default-route", "IPv4: no default route");
+        Assert.Equal("fail", finding.Status);
+        Assert.Equal($"ip -4 route add default via <router-address> dev {OperabilityNode.Uplink}", finding.Fix);
+        Assert.Equal("ok", run.Single("default-route", "IPv6: default via 2001:db8:c6::1").Status);
+
+        Assert.True(node.RunFix(finding.Fix!.Replace("<router-address>", "192.0.2.1", StringComparison.Ordinal)).Succeeded);
+        Assert.Equal("ok", node.Doctor().Single("default-route", "IPv4: default via 192.0.2.1").Status);
+    }
+
+    [Fact]
+    public void An_IPv6_only_node_does_not_ask_for_an_IPv4_default_route()
+    {
+        using var node = new OperabilityNode("fd00:6f::/64");
+        node.Namespace.Ip("-4", "route", "del", "default");
+
+        DoctorRun run = node.Doctor();
+
+        Assert.Equal("ok", Assert.Single(run.Findings, f => f.Check == "default-route").Status);
+    }
+
+    [Fact]
+    public void An_unavailable_nat_table_fails_with_the_module_to_load()
+    {
+        // A kernel without ip6table_nat, simulated: ip6tables-save as such a node's prints it (the namespace cannot
+        // unload a module the host shares). Everything else is the real node.
+        using var node = new OperabilityNode();
+        node.AddPod();
+        string shims = Path.Combine(node.Node.WorkDir, "no-nat-module");
+        Directory.CreateDirectory(shims);
+        foreach (string tool in new[] { "ip6tables-nft-save", "ip6tables-legacy-save", "ip6tables-save" })
+        {
+            string shim = Path.Combine(shims, tool);
+            File.WriteAllText(shim, "#!/bin/sh\necho \"" + tool + " v1.8.9: can't initialize ip6tables table `nat': Table does not exist (do you need to insmod?)\" >&2\nexit 1\n");
+            File.SetUnixFileMode(shim, (UnixFileMode)0b111_101_101);
+        }
+
+        ProcessResult result = node.Namespace.Exec("env", [$"PATH={shims}:/usr/sbin:/usr/bin:/sbin:/bin", RepoLayout.PluginBinary, "doctor", "--json", .. node.Options]);
+        DoctorRun run = DoctorRun.Parse(result);
+
+        Assert.Equal(1, run.Process.ExitCode);
+        var finding = run.Single("nat", "IPv6: nat table not available (");
+        Assert.Equal("fail", finding.Status);
+        Assert.Contains("can't initialize ip6tables table `nat'", finding.Found, StringComparison.Ordinal);
+        Assert.Equal("modprobe ip6table_nat && echo ip6table_nat > /etc/modules-load.d/cniv6-nat.conf", finding.Fix);
+        Assert.Equal("ok", run.Single("nat", "IPv4:").Status);
+    }
+
+    [Fact]
     public void A_flushed_nat_table_fails_and_the_printed_restore_script_repairs_it()
     {
         using var node = new OperabilityNode();
@@ -189,6 +247,22 @@ public sealed class DoctorTests
     }
 
     [Fact]
+    public void A_conflist_below_cniVersion_1_1_0_warns_that_GC_and_STATUS_never_come()
+    {
+        using var node = new OperabilityNode();
+        var list = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(node.ConflistPath))!.AsObject();
+        list.Remove("cniVersions");
+        File.WriteAllText(node.ConflistPath, list.ToJsonString());
+
+        DoctorRun run = node.Doctor();
+
+        Assert.Equal(0, run.Process.ExitCode);
+        var finding = run.Single("conflist", "declares cniVersion 1.0.0 only: runtimes never call GC or STATUS (1.1.0)");
+        Assert.Equal("warn", finding.Status);
+        Assert.Equal($"add \"cniVersions\": [\"1.0.0\", \"1.1.0\"] to {node.ConflistPath}", finding.Fix);
+    }
+
+    [Fact]
     public void A_missing_or_different_plugin_binary_is_reported()
     {
         using var node = new OperabilityNode();
@@ -218,7 +292,9 @@ public sealed class DoctorTests
         Assert.Equal(0, run.Process.ExitCode);
         var leak = run.Single("ipam", $"leak: {address}");
         Assert.Equal("warn", leak.Status);
-        Assert.Contains($"held by {leaked.ContainerId}/eth0 (pod default/pod-{leaked.ContainerId})", leak.Found, StringComparison.Ordinal);
+        Assert.Contains($"held by {leaked.ContainerId}/eth0 (pod default/pod-{leaked.ContainerId}): its netns and host veth are gone", leak.Found, StringComparison.Ordinal);
+        // Just leaked: the agent's reclaim (the same rule, LeakedAllocations) leaves it for its grace period first.
+        Assert.Contains("within the 60s grace period: cniv6-agent reclaims it after that", leak.Found, StringComparison.Ordinal);
         Assert.Equal($"cniv6 ipam release {leaked.ContainerId} --yes --conf-dir {node.ConfDir}", leak.Fix);
         Assert.Equal("ok", run.Single("ipam", "pool fd00:6f::/64: 2 used").Status);
 
@@ -317,5 +393,78 @@ public sealed class DoctorTests
         Assert.StartsWith("sysctl -w net.bridge.bridge-nf-call-ip6tables=1", finding.Fix, StringComparison.Ordinal);
         Assert.True(node.RunFix(finding.Fix!.Split(" && ")[0]).Succeeded);
         Assert.Equal("ok", node.Doctor().Single("bridge-nf", "ip6tables = 1").Status);
+    }
+
+    [Fact]
+    public void Pools_other_than_the_node_s_pod_CIDRs_fail_and_the_agent_s_pools_are_ok()
+    {
+        // The record as cniv6-agent's conflist controller writes it (the agent e2e proves it does): this node's pod
+        // CIDRs are fd00:6f:1::/64 and 10.111.1.0/24, but the conflist still hands out the old pools.
+        using var node = new OperabilityNode();
+        node.AgentRecords.WriteNode(new AgentNodeRecord("cv6k-node", node.ConflistPath, node.NetworkName, ["fd00:6f:1::/64", "10.111.1.0/24"], 60));
+
+        DoctorRun run = node.Doctor();
+
+        Assert.Equal(1, run.Process.ExitCode);
+        var finding = run.Single("pod-cidrs", "not a pod CIDR of node cv6k-node");
+        Assert.Equal("fail", finding.Status);
+        Assert.Contains($"pod CIDR fd00:6f:1::/64, 10.111.1.0/24 of node cv6k-node not in {node.ConflistPath}", finding.Found, StringComparison.Ordinal);
+        Assert.StartsWith($"restart cniv6-agent so it rewrites {node.ConflistPath} with pools 10.111.1.0/24, fd00:6f:1::/64", finding.Fix, StringComparison.Ordinal);
+
+        node.AgentRecords.WriteNode(new AgentNodeRecord("cv6k-node", node.ConflistPath, node.NetworkName, [.. node.Pools], 60));
+        Assert.Equal("ok", node.Doctor().Single("pod-cidrs", "are node cv6k-node's pod CIDRs").Status);
+    }
+
+    [Fact]
+    public void A_leak_past_the_agent_s_recorded_grace_period_is_what_the_agent_reclaims_next()
+    {
+        using var node = new OperabilityNode();
+        PodSandbox leaked = node.AddPod();
+        leaked.Namespace.Delete();
+        node.AgentRecords.WriteNode(new AgentNodeRecord("cv6k-node", node.ConflistPath, node.NetworkName, [.. node.Pools], 0));
+
+        var leak = node.Doctor().Single("ipam", $"leak: {leaked.Address(AddressFamily.InterNetworkV6)}");
+
+        Assert.Equal("warn", leak.Status);
+        Assert.EndsWith("ago: cniv6-agent reclaims it on its next full resync", leak.Found, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Vxlan_tunnel_device_FDB_entries_and_state_are_checked_against_the_agent_s_record_and_each_fix_repairs()
+    {
+        // A node where cniv6-agent runs the vxlan mode: its device as the agent creates it, the agent's records of
+        // what it installed, and one peer's FDB entry. (The agent e2e OverlayTests check the agent's own records.)
+        using var node = new OperabilityNode();
+        node.Namespace.Ip("link", "add", "cniv6.vx6", "address", "0e:01:02:03:04:05", "mtu", "1430", "type", "vxlan", "id", "4096",
+            "dstport", "4789", "local", "2001:db8:c6::2", "nolearning");
+        node.Namespace.Ip("link", "set", "cniv6.vx6", "up");
+        node.Namespace.ExecChecked("bridge", "fdb", "append", "0e:aa:bb:cc:dd:ee", "dev", "cniv6.vx6", "dst", "2001:db8:c6::9", "self", "permanent");
+        NodeStateFiles records = node.AgentRecords;
+        Directory.CreateDirectory(records.Directory);
+        File.WriteAllText(records.RoutingModePath, "vxlan\n");
+        records.WriteOverlay(new OverlayRecord("vxlan", 4096, 4789,
+            [new OverlayDeviceRecord("cniv6.vx6", "2001:db8:c6::2", "0e:01:02:03:04:05", 1430)],
+            [new OverlayPeerRecord("cv6k-peer", "cniv6.vx6", "2001:db8:c6::9", "0e:aa:bb:cc:dd:ee")]));
+
+        Assert.Equal("ok", node.Doctor().Single("routing", "mode vxlan: cniv6.vx6 up, VNI 4096, port 4789, local 2001:db8:c6::2, MTU 1430, FDB entries for 1 peer(s)").Status);
+
+        node.Namespace.ExecChecked("bridge", "fdb", "del", "0e:aa:bb:cc:dd:ee", "dev", "cniv6.vx6", "dst", "2001:db8:c6::9", "self");
+        node.Namespace.Ip("link", "set", "cniv6.vx6", "down");
+        DoctorRun broken = node.Doctor();
+
+        Assert.Equal(1, broken.Process.ExitCode);
+        var fdb = broken.Single("routing", "no FDB entry for peer cv6k-peer (0e:aa:bb:cc:dd:ee -> 2001:db8:c6::9)");
+        Assert.Equal("fail", fdb.Status);
+        Assert.Equal("bridge fdb replace 0e:aa:bb:cc:dd:ee dev cniv6.vx6 dst 2001:db8:c6::9 self permanent", fdb.Fix);
+        var down = broken.Single("routing", "cniv6.vx6 is down");
+        Assert.Equal("ip link set cniv6.vx6 up", down.Fix);
+
+        Assert.True(node.RunFix(fdb.Fix!).Succeeded);
+        Assert.True(node.RunFix(down.Fix!).Succeeded);
+        Assert.Equal("ok", node.Doctor().Single("routing", "FDB entries for 1 peer(s)").Status);
+
+        // The agent's mode is one the doctor does not know (a newer agent): said, not guessed.
+        File.WriteAllText(records.RoutingModePath, "carrier-pigeon\n");
+        Assert.Equal("warn", node.Doctor().Single("routing", "routing mode 'carrier-pigeon', which this doctor does not know").Status);
     }
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CniV6.Core.NodeState;
 using CniV6.E2ETests.Infrastructure;
+using CniV6.Linux;
 
 namespace CniV6.E2ETests.Operability;
 
@@ -29,6 +31,7 @@ internal sealed class OperabilityNode : IDisposable
             ConfDir = Path.Combine(Node.WorkDir, "net.d");
             BinDir = Path.Combine(Node.WorkDir, "bin");
             ResolvConf = Path.Combine(Node.WorkDir, "resolv.conf");
+            RunDir = Path.Combine(Node.WorkDir, "run");
             Directory.CreateDirectory(ConfDir);
             Directory.CreateDirectory(BinDir);
             File.CreateSymbolicLink(Path.Combine(BinDir, "cniv6"), RepoLayout.PluginBinary);
@@ -61,6 +64,12 @@ internal sealed class OperabilityNode : IDisposable
 
     public string ConflistPath { get; }
 
+    /// <summary>The run directory doctor reads cniv6-agent's records from (<c>--run-dir</c>); empty: no agent on this node.</summary>
+    public string RunDir { get; }
+
+    /// <summary>Where an agent in the node namespace keeps its records (keyed by the namespace's cookie, as the agent's are).</summary>
+    public NodeStateFiles AgentRecords => NetNamespace.Run(Namespace.Path, () => NodeStateFiles.ForCurrentNamespace(RunDir));
+
     /// <summary>Writes our conflist (cniv6 with the node's pools, MTU 1500, then <paramref name="chained"/>) into the conf dir.</summary>
     public string WriteConflist(string fileName, params JsonObject[] chained)
     {
@@ -80,7 +89,7 @@ internal sealed class OperabilityNode : IDisposable
     }
 
     /// <summary>The options that point doctor and ipam at this node's files.</summary>
-    public string[] Options => ["--conf-dir", ConfDir, "--bin-dir", BinDir, "--resolv-conf", ResolvConf];
+    public string[] Options => ["--conf-dir", ConfDir, "--bin-dir", BinDir, "--resolv-conf", ResolvConf, "--run-dir", RunDir];
 
     /// <summary>Runs <c>cniv6 doctor --json</c> inside the node namespace.</summary>
     public DoctorRun Doctor()

@@ -94,13 +94,14 @@ public sealed class DoctorEvaluationTests
     }
 
     [Fact]
-    public void Leaks_are_allocations_without_netns_and_veth_and_orphans_are_our_veths_without_allocation()
+    public void Leaks_are_what_the_shared_rule_says_and_orphans_are_our_veths_without_allocation()
     {
         IPNetwork pool = IPNetwork.Parse("fd00:10::/120");
         var now = DateTimeOffset.UtcNow;
         Allocation live = new("live", "eth0", [IPAddress.Parse("fd00:10::2")], "/run/netns/live", now);
-        Allocation gone = new("gone", "eth0", [IPAddress.Parse("fd00:10::3")], "/run/netns/gone", now, new PodReference("default", "web"));
-        Allocation vethOnly = new("vethonly", "eth0", [IPAddress.Parse("fd00:10::4")], "/run/netns/vethonly", now);
+        Allocation gone = new("gone", "eth0", [IPAddress.Parse("fd00:10::3")], "/run/netns/gone", now - TimeSpan.FromMinutes(5), new PodReference("default", "web"));
+        Allocation young = new("young", "eth0", [IPAddress.Parse("fd00:10::4")], "/run/netns/young", now - TimeSpan.FromSeconds(10));
+        Allocation vethOnly = new("vethonly", "eth0", [IPAddress.Parse("fd00:10::5")], "/run/netns/vethonly", now);
         LinkInfo[] veths =
         [
             Veth(HostVethName.For("vethonly", "eth0"), "cniv6 podnet vethonly eth0"),
@@ -108,17 +109,21 @@ public sealed class DoctorEvaluationTests
             Veth("cv6othernet000", "cniv6 othernet x eth0"),
         ];
 
-        var findings = IpamCheck.Evaluate("podnet", [pool], new Dictionary<IPNetwork, UInt128> { [pool] = 252 }, [live, gone, vethOnly], veths,
-            netns => netns == "/run/netns/live", " --conf-dir /x").ToList();
+        var findings = IpamCheck.Evaluate("podnet", [pool], new Dictionary<IPNetwork, UInt128> { [pool] = 251 },
+            [(live, LeakState.NetnsPresentOrUnknown), (gone, LeakState.Leaked), (young, LeakState.WithinGrace), (vethOnly, LeakState.HostVethPresent)],
+            veths, now, TimeSpan.FromSeconds(60), " --conf-dir /x").ToList();
 
         Assert.Equal(DoctorStatus.Ok, findings[0].Status);
-        Assert.Equal("pool fd00:10::/120: 3 used, 252 free", findings[0].Found);
-        var leak = Assert.Single(findings, f => f.Found.StartsWith("leak:", StringComparison.Ordinal));
-        Assert.Equal("leak: fd00:10::3 held by gone/eth0 (pod default/web): its netns and host veth are gone", leak.Found);
-        Assert.Equal("cniv6 ipam release gone --yes --conf-dir /x", leak.Fix);
+        Assert.Equal("pool fd00:10::/120: 4 used, 251 free", findings[0].Found);
+        var leaks = findings.Where(f => f.Found.StartsWith("leak:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, leaks.Count);
+        Assert.All(leaks, l => Assert.Equal(DoctorStatus.Warn, l.Status));
+        Assert.Equal("leak: fd00:10::3 held by gone/eth0 (pod default/web): its netns and host veth are gone, no ADD or DEL in flight; allocated 5m ago: cniv6-agent reclaims it on its next full resync", leaks[0].Found);
+        Assert.Equal("cniv6 ipam release gone --yes --conf-dir /x", leaks[0].Fix);
+        Assert.Contains("allocated 10s ago, within the 60s grace period: cniv6-agent reclaims it after that", leaks[1].Found, StringComparison.Ordinal);
         var orphan = Assert.Single(findings, f => f.Found.StartsWith("host veth", StringComparison.Ordinal));
         Assert.Equal("ip link del cv6orphan0000", orphan.Fix);
-        Assert.Equal(3, findings.Count);
+        Assert.Equal(4, findings.Count);
     }
 
     [Fact]
@@ -127,8 +132,8 @@ public sealed class DoctorEvaluationTests
         IPNetwork pool = IPNetwork.Parse("fd00:10::/124");
         Allocation[] held = [.. Enumerable.Range(1, 14).Select(i => new Allocation($"c{i}", "eth0", [Cidr.AddressAt(pool, (UInt128)i)], null, DateTimeOffset.UtcNow))];
 
-        Assert.Equal(DoctorStatus.Fail, IpamCheck.Evaluate("n", [pool], new Dictionary<IPNetwork, UInt128> { [pool] = 0 }, [], [], _ => true, "").First().Status);
-        Assert.Equal(DoctorStatus.Warn, IpamCheck.Evaluate("n", [pool], new Dictionary<IPNetwork, UInt128> { [pool] = 1 }, held, [], _ => true, "").First().Status);
+        Assert.Equal(DoctorStatus.Fail, IpamCheck.Evaluate("n", [pool], new Dictionary<IPNetwork, UInt128> { [pool] = 0 }, [], [], DateTimeOffset.UtcNow, TimeSpan.FromSeconds(60), "").First().Status);
+        Assert.Equal(DoctorStatus.Warn, IpamCheck.Evaluate("n", [pool], new Dictionary<IPNetwork, UInt128> { [pool] = 1 }, [.. held.Select(a => (a, LeakState.NetnsPresentOrUnknown))], [], DateTimeOffset.UtcNow, TimeSpan.FromSeconds(60), "").First().Status);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using CniV6.Agent.Configuration;
 using CniV6.Agent.Dataplane.Routing;
 using CniV6.Agent.Health;
+using CniV6.Core.NodeState;
 using CniV6.Linux;
 using CniV6.Netlink;
 using Microsoft.Extensions.Logging;
@@ -17,7 +18,8 @@ internal sealed partial class ConflistController(
     AgentOptions options,
     IRoutingMode routing,
     AgentMetrics metrics,
-    ILogger<ConflistController> logger) : IDataplaneController
+    ILogger<ConflistController> logger,
+    NodeStateFiles? nodeState = null) : IDataplaneController
 {
     private const int FallbackMtu = 1500;
     private const UnixFileMode ConflistMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
@@ -32,6 +34,16 @@ internal sealed partial class ConflistController(
     {
         var portmap = ChainPortmap();
         var conflist = ConflistRenderer.Render(options, sync.State, PodMtu(sync), portmap);
+
+        // For cniv6 doctor, before anything can refuse them: this node's pod CIDRs as the cluster says now (doctor
+        // compares them with the conflist, which keeps the last good pools when the list below is refused), and the
+        // reclaim's grace period (so its leak report is exactly what the reclaim will do). Unchanged: not rewritten.
+        nodeState?.WriteNode(new AgentNodeRecord(
+            sync.State.LocalNodeName,
+            Path.GetFullPath(_path),
+            options.NetworkName,
+            [.. sync.State.LocalPools.Select(Cidr.Format)],
+            options.IpamReclaim ? options.IpamReclaimGrace.TotalSeconds : null));
         if (ConflistRenderer.PluginRefusal(conflist) is { } refusal)
         {
             // What the plugin refuses the agent refuses: the sync fails (never Ready) and the last good list stays.

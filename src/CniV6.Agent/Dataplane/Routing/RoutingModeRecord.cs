@@ -18,7 +18,7 @@ internal sealed class RoutingModeRecord(string path)
 
     /// <summary>The record of the namespace the agent runs in, under <paramref name="runDirectory"/>.</summary>
     public static RoutingModeRecord ForCurrentNamespace(string runDirectory) =>
-        new(System.IO.Path.Combine(runDirectory, "agent", $"routing-mode.{NetNamespace.CurrentCookie() ?? 0}"));
+        new(Core.NodeState.NodeStateFiles.ForCurrentNamespace(runDirectory).RoutingModePath);
 
     /// <summary>The recorded mode, or null when none was recorded (first start since boot, or an older agent).</summary>
     public string? Read()

@@ -2,13 +2,16 @@ using System.Net;
 using CniV6.Core.Ipam;
 using CniV6.Core.Pod;
 using CniV6.Netlink;
+using CniV6.Plugin.Cli;
 
 namespace CniV6.Plugin.Doctor.Checks;
 
 /// <summary>
-/// The built-in IPAM of the network: used and free addresses per pool; leaked allocations (neither the pod's
-/// network namespace nor its host veth exists any more — DEL and GC never came); and host veths of this network
-/// (alias <c>cniv6 &lt;network&gt; …</c>) that no allocation accounts for. Reads the store under its lock; changes nothing.
+/// The built-in IPAM of the network: used and free addresses per pool; leaked allocations by the very rule the
+/// agent's reclaim applies (<see cref="LeakedAllocations"/>: the pod's network namespace provably gone, its host veth
+/// gone, no ADD or DEL in flight — DEL and GC never came), those past the grace period being exactly what the agent
+/// will release, those within it reported too; and host veths of this network (alias <c>cniv6 &lt;network&gt; …</c>)
+/// that no allocation accounts for. Reads the store under its lock; changes nothing.
 /// </summary>
 internal sealed class IpamCheck : IDoctorCheck
 {
@@ -30,12 +33,17 @@ internal sealed class IpamCheck : IDoctorCheck
         }
 
         var dataDir = context.Network.DataDir ?? config.Ipam.DataDir;
-        IReadOnlyList<Allocation> allocations = [];
+        var veths = context.Node.Links
+            .Where(l => l.Kind == "veth" && l.Name.StartsWith(HostVethName.Prefix, StringComparison.Ordinal))
+            .ToList();
+        var grace = context.ReclaimGrace;
+        IReadOnlyList<(Allocation, LeakState)> assessed = [];
         var free = new Dictionary<IPNetwork, UInt128>();
         if (Directory.Exists(Path.Combine(dataDir, network)))
         {
             using var store = IpamStore.Open(dataDir, network, StoreLockTimeout);
-            allocations = store.List();
+            assessed = LeakedAllocations.Assess(network, store.List(), DateTimeOffset.UtcNow, grace, new AttachmentLocks(AttachmentLocks.DefaultDirectory),
+                () => context.Node.Links.Select(l => l.Name).ToHashSet(StringComparer.Ordinal));
             foreach (var pool in config.Ipam.Pools)
             {
                 free[pool] = store.FreeAddresses(pool);
@@ -49,24 +57,24 @@ internal sealed class IpamCheck : IDoctorCheck
             }
         }
 
-        var veths = context.Node.Links
-            .Where(l => l.Kind == "veth" && l.Name.StartsWith(HostVethName.Prefix, StringComparison.Ordinal))
-            .ToList();
-        return Evaluate(network, config.Ipam.Pools, free, allocations, veths, netns => File.Exists(netns), context.Network.CommandSuffix());
+        return Evaluate(network, config.Ipam.Pools, free, assessed, veths, DateTimeOffset.UtcNow, grace, context.Network.CommandSuffix());
     }
 
     /// <param name="free">Free addresses per pool; <see cref="UInt128.MaxValue"/> when the store does not exist yet.</param>
+    /// <param name="assessed">Every allocation of the network with what <see cref="LeakedAllocations"/> says of it.</param>
     /// <param name="hostVeths">Links named like our host veths.</param>
     internal static IEnumerable<DoctorFinding> Evaluate(
         string network,
         IReadOnlyList<IPNetwork> pools,
         IReadOnlyDictionary<IPNetwork, UInt128> free,
-        IReadOnlyList<Allocation> allocations,
+        IReadOnlyList<(Allocation Allocation, LeakState State)> assessed,
         IReadOnlyList<LinkInfo> hostVeths,
-        Func<string, bool> netnsExists,
+        DateTimeOffset now,
+        TimeSpan grace,
         string optionsSuffix)
     {
         const string check = "ipam";
+        var allocations = assessed.Select(a => a.Allocation).ToList();
         foreach (var pool in pools)
         {
             var used = allocations.Count(a => a.Addresses.Any(x => Cidr.Contains(pool, x)));
@@ -88,14 +96,15 @@ internal sealed class IpamCheck : IDoctorCheck
             }
         }
 
-        var vethNames = hostVeths.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
-        var leaks = allocations
-            .Where(a => (a.NetNs is null || !netnsExists(a.NetNs)) && !vethNames.Contains(HostVethName.For(a.ContainerId, a.IfName)))
-            .ToList();
-        foreach (var leak in leaks)
+        var leaks = assessed.Where(a => a.State is LeakState.Leaked or LeakState.WithinGrace).ToList();
+        foreach (var (leak, state) in leaks)
         {
+            var age = AgeText.Format(now - leak.Created);
+            var when = state == LeakState.Leaked
+                ? $"{age} ago: cniv6-agent reclaims it on its next full resync"
+                : $"{age} ago, within the {AgeText.Format(grace)} grace period: cniv6-agent reclaims it after that";
             yield return DoctorFinding.Warn(check,
-                $"leak: {string.Join(", ", leak.Addresses)} held by {leak.ContainerId}/{leak.IfName}{(leak.Pod is { } pod ? $" (pod {pod})" : "")}: its netns and host veth are gone",
+                $"leak: {string.Join(", ", leak.Addresses)} held by {leak.ContainerId}/{leak.IfName}{(leak.Pod is { } pod ? $" (pod {pod})" : "")}: its netns and host veth are gone, no ADD or DEL in flight; allocated {when}",
                 $"cniv6 ipam release {leak.ContainerId} --yes{optionsSuffix}");
         }
 

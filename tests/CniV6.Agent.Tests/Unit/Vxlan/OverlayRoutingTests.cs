@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using CniV6.Agent.Dataplane;
 using CniV6.Agent.Dataplane.Routing.Vxlan;
 using CniV6.Agent.Health;
+using CniV6.Core.NodeState;
 using CniV6.Netlink;
 using Microsoft.Extensions.Logging.Abstractions;
 using static CniV6.Agent.Tests.Unit.Vxlan.OverlayTopology;
@@ -50,6 +51,34 @@ public class OverlayRoutingTests
         Assert.True(journal.IndexOf("create cniv6.vx6") < journal.IndexOf($"fdb {Convert.ToHexStringLower(N3Mac)} {N3}"));
         Assert.True(journal.IndexOf($"fdb {Convert.ToHexStringLower(N3Mac)} {N3}") < journal.IndexOf("route fd00:10:244:3::/64"));
         Assert.True(journal.IndexOf("neigh fd00:10:244:3::") < journal.IndexOf("route fd00:10:244:3::/64"));
+    }
+
+    [Fact]
+    public void Each_sync_records_the_devices_and_tunnelled_peers_for_doctor_and_removal_deletes_the_record()
+    {
+        var dir = Directory.CreateTempSubdirectory("cv6k-overlay-record-").FullName;
+        try
+        {
+            var records = new NodeStateFiles(dir, 9);
+            var routing = new OverlayRouting(_kernel, new VxlanOptions(), new AgentMetrics(), NullLogger.Instance, "auto", records);
+
+            routing.Reconcile(Topology(2, 3), Uplink, tunnelAll: false, full: true);
+
+            var record = records.ReadOverlay()!;
+            Assert.Equal(("auto", 4096u, (ushort)4789), (record.Mode, record.Vni, record.Port));
+            var device = Assert.Single(record.Devices);
+            Assert.Equal(("cniv6.vx6", "fd00:a11::11", 1430), (device.Name, device.Local, device.Mtu));
+            Assert.Equal(TunnelAddressing.FormatMac(_kernel.Links["cniv6.vx6"].Mac), device.Mac);
+            var peer = Assert.Single(record.Peers); // n2 shares the segment: direct, no FDB entry
+            Assert.Equal(("cniv6.vx6", N3.ToString(), TunnelAddressing.FormatMac(N3Mac)), (peer.Device, peer.Address, peer.Mac));
+
+            routing.Remove();
+            Assert.Null(records.ReadOverlay());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using CniV6.Agent.Health;
+using CniV6.Core.NodeState;
 using Microsoft.Extensions.Logging;
 
 namespace CniV6.Agent.Dataplane.Routing.Vxlan;
@@ -8,11 +9,12 @@ namespace CniV6.Agent.Dataplane.Routing.Vxlan;
 /// is on a segment this node is attached to (host-gw, no encapsulation), the VXLAN tunnel to every other peer
 /// (Calico's CrossSubnet, flannel's DirectRouting). Recomputed on every sync, so a peer that moves subnet changes path.
 /// </summary>
-internal sealed class AutoMode(IVxlanDataplane kernel, VxlanOptions options, AgentMetrics metrics, ILogger<AutoMode> logger) : IRoutingMode
+internal sealed class AutoMode(IVxlanDataplane kernel, VxlanOptions options, AgentMetrics metrics, ILogger<AutoMode> logger,
+                                 NodeStateFiles? nodeState = null) : IRoutingMode
 {
     public const string ModeName = "auto";
 
-    private readonly OverlayRouting _overlay = new(kernel, options, metrics, logger, ModeName);
+    private readonly OverlayRouting _overlay = new(kernel, options, metrics, logger, ModeName, nodeState);
 
     public string Name => ModeName;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using CniV6.Agent.Cluster;
 using CniV6.Agent.Health;
+using CniV6.Core.NodeState;
 using CniV6.Netlink;
 using Microsoft.Extensions.Logging;
 
@@ -16,7 +17,10 @@ namespace CniV6.Agent.Dataplane.Routing.Vxlan;
 /// what is no longer wanted, so a peer never has a route before its FDB entry. What a previous agent process
 /// left is adopted as it is when it matches: a restart changes nothing and does not flap the tunnel.
 /// </summary>
-internal sealed partial class OverlayRouting(IVxlanDataplane kernel, VxlanOptions options, AgentMetrics metrics, ILogger logger, string mode = VxlanMode.ModeName)
+/// <param name="mode">The mode using it: the label of its route metrics, and named in the record it leaves for <c>cniv6 doctor</c>.</param>
+/// <param name="nodeState">Where that record goes (<see cref="OverlayRecord"/>); null writes none.</param>
+internal sealed partial class OverlayRouting(IVxlanDataplane kernel, VxlanOptions options, AgentMetrics metrics, ILogger logger,
+                                             string mode = VxlanMode.ModeName, NodeStateFiles? nodeState = null)
 {
     private string? _appliedFirewall;
     private HashSet<string> _reportedUnroutable = [];
@@ -82,6 +86,7 @@ internal sealed partial class OverlayRouting(IVxlanDataplane kernel, VxlanOption
             }
         }
 
+        nodeState?.WriteOverlay(Record(plan));
         return plan;
     }
 
@@ -100,7 +105,16 @@ internal sealed partial class OverlayRouting(IVxlanDataplane kernel, VxlanOption
         ReconcileRoutes([]);
         kernel.ApplyFirewall(VxlanFirewall.RenderRemoval());
         _appliedFirewall = null;
+        nodeState?.DeleteOverlay();
     }
+
+    /// <summary>What this plan installed, as <c>cniv6 doctor</c> checks it: devices and their settings, one FDB entry per tunnelled peer.</summary>
+    private OverlayRecord Record(OverlayPlan plan) => new(
+        mode,
+        options.Vni,
+        options.Port,
+        [.. plan.Devices.Select(d => new OverlayDeviceRecord(d.Name, d.Local.ToString(), TunnelAddressing.FormatMac(d.Mac), d.Mtu))],
+        [.. plan.Peers.Select(p => new OverlayPeerRecord(p.Node, TunnelAddressing.DeviceName(p.Underlay), p.NodeAddress.ToString(), TunnelAddressing.FormatMac(p.Mac)))]);
 
     private int EnsureDevice(TunnelDevice device)
     {

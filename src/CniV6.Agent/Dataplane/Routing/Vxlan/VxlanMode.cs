@@ -1,4 +1,5 @@
 using CniV6.Agent.Health;
+using CniV6.Core.NodeState;
 using Microsoft.Extensions.Logging;
 
 namespace CniV6.Agent.Dataplane.Routing.Vxlan;
@@ -8,11 +9,12 @@ namespace CniV6.Agent.Dataplane.Routing.Vxlan;
 /// (IPv6 first), whether or not the peer is on a segment this node is attached to. For networks that deliver
 /// packets only by their destination address (cloud VPCs) everywhere, or to keep one path for all peers.
 /// </summary>
-internal sealed class VxlanMode(IVxlanDataplane kernel, VxlanOptions options, AgentMetrics metrics, ILogger<VxlanMode> logger) : IRoutingMode
+internal sealed class VxlanMode(IVxlanDataplane kernel, VxlanOptions options, AgentMetrics metrics, ILogger<VxlanMode> logger,
+                                 NodeStateFiles? nodeState = null) : IRoutingMode
 {
     public const string ModeName = "vxlan";
 
-    private readonly OverlayRouting _overlay = new(kernel, options, metrics, logger);
+    private readonly OverlayRouting _overlay = new(kernel, options, metrics, logger, ModeName, nodeState);
 
     public string Name => ModeName;
 
