@@ -85,7 +85,8 @@ def main():
               f"{run.get('load_before', '?')} before and {run.get('load_after', '?')} after the run "
               f"({run.get('seconds', 0) // 60} min {run.get('seconds', 0) % 60} s); libcni {run.get('libcni', '?')}, "
               f"reference plugins: Debian containernetworking-plugins {run.get('reference_plugins', '?')}."
-              + (" **Quick mode** (a smoke test, not a measurement)." if run.get("quick") else ""))
+              + (" **Quick mode** (a smoke test, not a measurement)." if run.get("quick") else "")
+              + (f" {run['note']}" if run.get("note") else ""))
     md.append("")
 
     # 1. Latency.

@@ -17,7 +17,8 @@
 #             it never writes BENCHMARKS.md.
 # Environment: PODS (latency run, default 50), TPUT_PODS (per worker count, default 48), LEVELS (default
 # 10,100,1000,5000), PTP_LEVELS (default 10,100,1000: ptp's ADD waits ~2 s for DAD and its iptables chains grow per
-# pod, so 5000 ptp pods take hours), SAMPLE (pods measured per level, default 20), AGENT_NODES (default 5000).
+# pod, so 5000 ptp pods take hours), SAMPLE (pods measured per level, default 20), AGENT_NODES (default 5000),
+# BENCH_NOTE (a sentence printed with the results, e.g. which binaries were measured).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tests/e2e/lib.sh
@@ -140,7 +141,7 @@ cat >"$out/run.json" <<EOF
  "seconds": $(( $(date +%s) - started )), "quick": $([ "$quick" = 1 ] && echo true || echo false),
  "pods": $pods, "ptp_pods": $ptp_pods, "throughput_pods": $tput_pods, "sample": $sample,
  "cniv6_bytes": $(size_of "$bin/cniv6"), "floor_bytes": $(size_of "$floor"), "agent_bytes": $(size_of "$bin/cniv6-agent"),
- "libcni": "1.1.2 (Debian)", "reference_plugins": "$(dpkg-query -W -f='${Version}' containernetworking-plugins 2>/dev/null || echo '?')"}
+ "note": $(python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "${BENCH_NOTE:-}"), "libcni": "1.1.2 (Debian)", "reference_plugins": "$(dpkg-query -W -f='${Version}' containernetworking-plugins 2>/dev/null || echo '?')"}
 EOF
 
 report_args=(--dir "$out")

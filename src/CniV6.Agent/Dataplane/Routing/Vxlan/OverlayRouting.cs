@@ -159,10 +159,12 @@ internal sealed partial class OverlayRouting(IVxlanDataplane kernel, VxlanOption
 
     private void AddFdb(int index, string device, List<(byte[] Mac, IPAddress Destination)> wanted)
     {
-        var existing = kernel.ListFdb(index);
+        // Sets, not a scan per entry: with thousands of peers a scan per entry was quadratic.
+        var existing = kernel.ListFdb(index).Where(e => e.State.HasFlag(NeighborState.Permanent) && e.Destination is not null)
+                             .Select(e => (Convert.ToHexString(e.Mac), e.Destination!)).ToHashSet();
         foreach (var (mac, destination) in wanted)
         {
-            if (!existing.Any(e => e.Mac.AsSpan().SequenceEqual(mac) && destination.Equals(e.Destination) && e.State.HasFlag(NeighborState.Permanent)))
+            if (!existing.Contains((Convert.ToHexString(mac), destination)))
             {
                 kernel.SetFdb(index, mac, destination);
                 LogFdbSet(device, new MacText(mac), destination);
@@ -172,9 +174,10 @@ internal sealed partial class OverlayRouting(IVxlanDataplane kernel, VxlanOption
 
     private void RemoveStaleFdb(int index, string device, List<(byte[] Mac, IPAddress Destination)> wanted)
     {
+        var keep = wanted.Select(w => (Convert.ToHexString(w.Mac), w.Destination)).ToHashSet();
         foreach (var entry in kernel.ListFdb(index))
         {
-            if (!wanted.Any(w => w.Mac.AsSpan().SequenceEqual(entry.Mac) && w.Destination.Equals(entry.Destination)))
+            if (entry.Destination is null || !keep.Contains((Convert.ToHexString(entry.Mac), entry.Destination)))
             {
                 kernel.DeleteFdb(index, entry.Mac, entry.Destination!);
                 LogFdbRemoved(device, new MacText(entry.Mac), entry.Destination!);
@@ -184,10 +187,11 @@ internal sealed partial class OverlayRouting(IVxlanDataplane kernel, VxlanOption
 
     private void AddNeighbors(int index, string device, List<(IPAddress Address, byte[] Mac)> wanted)
     {
-        var existing = kernel.ListNeighbors(index);
+        var existing = kernel.ListNeighbors(index).Where(n => n.State == NeighborState.Permanent)
+                             .Select(n => (n.Address, Convert.ToHexString(n.Mac))).ToHashSet();
         foreach (var (address, mac) in wanted)
         {
-            if (!existing.Any(n => n.Address.Equals(address) && n.Mac.AsSpan().SequenceEqual(mac) && n.State == NeighborState.Permanent))
+            if (!existing.Contains((address, Convert.ToHexString(mac))))
             {
                 kernel.SetNeighbor(index, address, mac);
                 LogNeighborSet(device, address, new MacText(mac));
@@ -198,9 +202,10 @@ internal sealed partial class OverlayRouting(IVxlanDataplane kernel, VxlanOption
     private void RemoveStaleNeighbors(int index, string device, List<(IPAddress Address, byte[] Mac)> wanted)
     {
         // Only permanent entries are ours; the kernel keeps its own (multicast groups, NOARP) on the device too.
+        var keep = wanted.Select(w => w.Address).ToHashSet();
         foreach (var neighbor in kernel.ListNeighbors(index).Where(n => n.State.HasFlag(NeighborState.Permanent)))
         {
-            if (!wanted.Any(w => w.Address.Equals(neighbor.Address)))
+            if (!keep.Contains(neighbor.Address))
             {
                 kernel.DeleteNeighbor(index, neighbor.Address);
                 LogNeighborRemoved(device, neighbor.Address);
@@ -225,12 +230,16 @@ internal sealed partial class OverlayRouting(IVxlanDataplane kernel, VxlanOption
     private void ReconcileRoutes(List<RouteInfo> desired)
     {
         var installed = kernel.ListOwnedRoutes();
+        // Looked up by destination (a handful of routes each), not scanned per wanted route: that was quadratic in
+        // the peers (5000 Nodes: ~10 s per sync).
+        var installedAt = installed.ToLookup(r => r.Destination);
+        var desiredAt = desired.ToLookup(r => r.Destination);
         var kept = new HashSet<RouteInfo>(ReferenceEqualityComparer.Instance);
         var gone = new HashSet<RouteInfo>(ReferenceEqualityComparer.Instance);
         int replaced = 0, deleted = 0;
         foreach (var route in desired)
         {
-            if (installed.FirstOrDefault(r => SameNextHop(r, route) && r.OnLink == route.OnLink && !kept.Contains(r)) is { } match)
+            if (installedAt[route.Destination].FirstOrDefault(r => SameNextHop(r, route) && r.OnLink == route.OnLink && !kept.Contains(r)) is { } match)
             {
                 kept.Add(match);
                 continue;
@@ -242,7 +251,7 @@ internal sealed partial class OverlayRouting(IVxlanDataplane kernel, VxlanOption
             // destination being replaced. So the old route goes first; only this peer waits for the new one.
             if (route.OnLink)
             {
-                foreach (var moved in installed.Where(r => r.Destination == route.Destination && r.OutputIndex != route.OutputIndex && !kept.Contains(r) && gone.Add(r)))
+                foreach (var moved in installedAt[route.Destination].Where(r => r.OutputIndex != route.OutputIndex && !kept.Contains(r) && gone.Add(r)))
                 {
                     kernel.DeleteRoute(moved);
                     deleted++;
@@ -258,7 +267,7 @@ internal sealed partial class OverlayRouting(IVxlanDataplane kernel, VxlanOption
         foreach (var route in installed.Where(r => !kept.Contains(r) && !gone.Contains(r)))
         {
             // The replace above overwrote it in place (same destination, next hop and metric; only a flag differed).
-            if (desired.Any(d => SameNextHop(route, d)))
+            if (desiredAt[route.Destination].Any(d => SameNextHop(route, d)))
             {
                 continue;
             }
