@@ -199,6 +199,30 @@ public sealed class DoctorTests
     }
 
     [Fact]
+    public void With_the_nftables_backend_a_flushed_ruleset_fails_and_the_printed_nft_transaction_repairs_it()
+    {
+        using var node = new OperabilityNode();
+        var list = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(node.ConflistPath))!.AsObject();
+        list["plugins"]![0]!.AsObject()["natBackend"] = "nftables";
+        File.WriteAllText(node.ConflistPath, list.ToJsonString());
+        node.AddPod();
+        Assert.Equal("ok", node.Doctor().Single("nat", "nftables chain masq-").Status);
+        node.Namespace.ExecChecked("nft", "flush", "ruleset");
+
+        DoctorRun run = node.Doctor();
+
+        Assert.Equal(1, run.Process.ExitCode);
+        var finding = run.Single("nat", "nftables table inet cniv6: chain masq-");
+        Assert.Equal("fail", finding.Status);
+        Assert.Contains($"of network {node.NetworkName} is missing", finding.Found, StringComparison.Ordinal);
+        Assert.EndsWith("| nft -f -   # or restart the agent", finding.Fix, StringComparison.Ordinal);
+
+        ProcessResult fixed_ = node.RunFix(finding.Fix!);
+        Assert.True(fixed_.Succeeded, fixed_.Describe());
+        Assert.Equal("ok", node.Doctor().Single("nat", "nftables chain masq-").Status);
+    }
+
+    [Fact]
     public void Kube_proxy_chains_in_the_other_iptables_variant_warn()
     {
         using var node = new OperabilityNode();

@@ -8,7 +8,7 @@ namespace CniV6.Agent.Dataplane.Routing.Vxlan;
 /// The rules that let encapsulated packets in only from cluster nodes: the kernel's vxlan device accepts a packet
 /// from any source on its UDP port (learning off only stops it from learning the source), so without them anyone
 /// who can reach the port could inject packets into pods. One nftables table of the agent's own, both families,
-/// replaced as a whole in one transaction (nft -f applies a file atomically: no moment without rules).
+/// replaced as a whole in one transaction (libnftables applies a script atomically, as nft -f: no moment without rules).
 /// </summary>
 internal static class VxlanFirewall
 {
