@@ -27,8 +27,8 @@ cv6_deps_demo=(iproute2 iptables iputils-ping procps containernetworking-plugins
 # (systemd-container + mmdebstrap) and the image check (buildah); curl fetches the glibc 2.23 root
 # filesystem of the portability test (tests/e2e/portable); python3-yaml reads the Kubernetes manifests
 # (tests/install/manifests.sh); nftables for the agent's VXLAN-port firewall in the overlay tests, iperf3 for
-# bench/overlay.sh.
-cv6_deps_test=(iproute2 iptables iputils-ping procps kmod util-linux radvd ndisc6 containernetworking-plugins
+# bench/overlay.sh; bird2 for the bgp mode (its renderer tests parse with `bird -p`, its end-to-end tests run it).
+cv6_deps_test=(iproute2 iptables iputils-ping procps kmod util-linux radvd ndisc6 containernetworking-plugins bird2
   afl++ shellcheck curl systemd-container mmdebstrap buildah python3-yaml nftables libnftables1 iperf3)
 
 # cv6_deps_list GROUP... — the packages of the groups, each once, in order.

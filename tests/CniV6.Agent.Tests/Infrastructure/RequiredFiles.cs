@@ -14,6 +14,11 @@ internal static class RequiredFiles
 
     public static string Driver => Require("cnidriver", "tests/e2e/build-driver.sh");
 
+    /// <summary>Debian's BIRD 2 (package bird2, in scripts/deps.sh): the bgp mode's daemon and the renderer tests' parser.</summary>
+    public static string Bird => RequireInstalled("/usr/sbin/bird");
+
+    public static string Birdc => RequireInstalled("/usr/sbin/birdc");
+
     public static void EnsureRoot()
     {
         if (!Environment.IsPrivilegedProcess)
@@ -21,6 +26,9 @@ internal static class RequiredFiles
             throw new InvalidOperationException("The multi-node agent tests must run as root (network namespaces, bridges, iptables): sudo ./test.sh");
         }
     }
+
+    private static string RequireInstalled(string path) =>
+        File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing; install bird2 (scripts/deps.sh lists it for the tests).", path);
 
     private static string Require(string name, string howToBuild)
     {
