@@ -45,10 +45,11 @@ LABEL org.opencontainers.image.title="cniv6" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.source="${SOURCE}"
-# iptables for the MASQUERADE chains, iproute2 for debugging, kmod for nat modules; from Debian's
-# containernetworking-plugins only portmap (chained by the agent's conflist) and loopback are kept.
+# iptables for the MASQUERADE chains, iproute2 for debugging, kmod for nat modules, bird2 for the bgp routing
+# mode (the agent runs /usr/sbin/bird itself; the package's own service is never started in the image); from
+# Debian's containernetworking-plugins only portmap (chained by the agent's conflist) and loopback are kept.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends iptables nftables iproute2 kmod containernetworking-plugins \
+ && apt-get install -y --no-install-recommends iptables nftables iproute2 kmod bird2 containernetworking-plugins \
  && install -d -m 0755 /usr/lib/cniv6/plugins \
  && cp /usr/lib/cni/portmap /usr/lib/cni/loopback /usr/lib/cniv6/plugins/ \
  && apt-get purge -y containernetworking-plugins \

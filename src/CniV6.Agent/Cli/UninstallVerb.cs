@@ -50,6 +50,7 @@ internal static class UninstallVerb
             .AddSingleton(TimeProvider.System)
             .AddSingleton<AgentMetrics>()
             .AddSingleton(options.Vxlan)
+            .AddSingleton(options.Bgp)
             .AddLinuxDataplane()
             .BuildServiceProvider();
         var modeRecord = RoutingModeRecord.ForCurrentNamespace(options.RunDirectory);

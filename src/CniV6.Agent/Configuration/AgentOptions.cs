@@ -62,6 +62,9 @@ internal sealed record AgentOptions
     /// <summary>The overlay's VNI, UDP port and underlay preference (<c>Vxlan:*</c>); used by the vxlan and auto modes.</summary>
     public Dataplane.Routing.Vxlan.VxlanOptions Vxlan { get; init; } = new();
 
+    /// <summary>The bgp mode's AS, mesh, route reflector and peers (<c>Bgp:*</c>).</summary>
+    public Dataplane.Routing.Bgp.BgpOptions Bgp { get; init; } = new();
+
     /// <summary>Runtime state that lives as long as the kernel state it describes (the installed routing mode).</summary>
     public string RunDirectory { get; init; } = "/run/cniv6";
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using CniV6.Agent.Cluster;
 using CniV6.Agent.Dataplane.Routing;
+using CniV6.Agent.Dataplane.Routing.Bgp;
 using CniV6.Agent.Dataplane.Routing.Vxlan;
 using Microsoft.Extensions.Configuration;
 
@@ -51,6 +52,7 @@ internal static class AgentOptionsReader
                 (uint)(ParseOptionalInt(configuration, "Vxlan:Vni", 1, 16_777_215) ?? (int)VxlanOptions.DefaultVni),
                 (ushort)(ParseOptionalInt(configuration, "Vxlan:Port", 1, 65535) ?? VxlanOptions.DefaultPort),
                 ParseUnderlay(configuration["Vxlan:Underlay"])),
+            Bgp = ParseBgp(configuration),
             ExtraMasqueradeExcludes = ParseNetworks(configuration.GetSection("Cni:MasqueradeExclude")),
             ClusterPodCidrs = ParsePodRanges(configuration.GetSection("Cluster:PodCidrs")),
             HealthAddress = ParseAddress(configuration["Health:Address"] ?? "127.0.0.1", "Health:Address"),
@@ -110,6 +112,56 @@ internal static class AgentOptionsReader
         CniV6.Core.Nat.NatBackendPreferences.TryParse(string.IsNullOrWhiteSpace(value) ? null : value.Trim().ToLowerInvariant(), out var preference)
             ? preference
             : throw new AgentConfigurationException($"Nat:Backend must be one of {CniV6.Core.Nat.NatBackendPreferences.Allowed}, not \"{value}\"");
+
+    private static BgpOptions ParseBgp(IConfiguration configuration)
+    {
+        var peers = new List<BgpPeer>();
+        foreach (var peer in configuration.GetSection("Bgp:Peers").GetChildren())
+        {
+            var password = NullIfEmpty(peer["Password"]);
+            if (password is not null && !BirdConfigRenderer.IsRenderablePassword(password))
+            {
+                throw new AgentConfigurationException($"{peer.Path}:Password must be 1-80 printable ASCII characters without '\"' or '\\'");
+            }
+
+            var nodes = peer.GetSection("Nodes") is { Value: { } single }
+                ? single.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                : peer.GetSection("Nodes").GetChildren().Select(c => c.Value ?? "").Where(v => v.Length > 0).ToArray();
+            peers.Add(new BgpPeer(
+                ParseAddress(peer["Address"] ?? throw new AgentConfigurationException($"{peer.Path}:Address is required"), $"{peer.Path}:Address"),
+                ParseAs(peer["As"], $"{peer.Path}:As") ?? throw new AgentConfigurationException($"{peer.Path}:As is required"),
+                password,
+                ParseOptionalInt(peer, "Multihop", 1, 255),
+                nodes));
+        }
+
+        var runDirectory = configuration["Bgp:RunDirectory"] ?? BgpOptions.DefaultRunDirectory;
+        if (!Path.IsPathFullyQualified(runDirectory))
+        {
+            throw new AgentConfigurationException($"Bgp:RunDirectory: \"{runDirectory}\" must be an absolute path");
+        }
+
+        return new BgpOptions(
+            ParseAs(configuration["Bgp:As"], "Bgp:As") ?? BgpOptions.DefaultAs,
+            ParseBool(configuration, "Bgp:Mesh", true),
+            ParseBool(configuration, "Bgp:RouteReflector", false),
+            peers,
+            runDirectory,
+            NullIfEmpty(configuration["Bgp:BirdPath"]) ?? BgpOptions.DefaultBirdPath);
+    }
+
+    /// <summary>A 32-bit AS number (RFC 6793); 0 and 4294967295 are reserved (RFC 7607, RFC 7300).</summary>
+    private static uint? ParseAs(string? value, string key)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        return uint.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var asn) && asn is > 0 and < uint.MaxValue
+            ? asn
+            : throw new AgentConfigurationException($"{key} must be an AS number from 1 to 4294967294, not \"{value}\"");
+    }
 
     private static AddressFamily ParseUnderlay(string? value) => value?.Trim().ToLowerInvariant() switch
     {

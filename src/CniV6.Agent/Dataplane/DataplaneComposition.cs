@@ -3,6 +3,7 @@ using CniV6.Agent.Configuration;
 using CniV6.Agent.Dataplane.Controllers;
 using CniV6.Agent.Dataplane.Linux;
 using CniV6.Agent.Dataplane.Routing;
+using CniV6.Agent.Dataplane.Routing.Bgp;
 using CniV6.Agent.Dataplane.Routing.HostGateway;
 using CniV6.Agent.Dataplane.Routing.Vxlan;
 using CniV6.Core.NodeState;
@@ -26,6 +27,8 @@ internal static class DataplaneComposition
         services.AddSingleton<IVxlanDataplane, LinuxVxlanDataplane>();
         services.AddSingleton<IMasqueradeControl, MasqueradeControl>();
         services.AddSingleton<IForwardingControl, SysctlForwardingControl>();
+        services.AddSingleton<IBgpKernelRoutes, NetlinkBgpKernelRoutes>();
+        services.AddSingleton<IBirdDaemon, BirdSupervisor>();
         return services;
     }
 
@@ -33,6 +36,7 @@ internal static class DataplaneComposition
     public static IServiceCollection AddDataplane(this IServiceCollection services, AgentOptions options)
     {
         services.TryAddSingleton(options.Vxlan);
+        services.TryAddSingleton(options.Bgp);
         services.TryAddSingleton(_ => NodeStateFiles.ForCurrentNamespace(options.RunDirectory));
         services.TryAddSingleton(provider => new RoutingModeRecord(provider.GetRequiredService<NodeStateFiles>().RoutingModePath));
         services.AddSingleton(provider => RoutingModes.TryCreate(options.RoutingMode, provider)

@@ -49,11 +49,11 @@ public sealed class AgentCliTests : IDisposable
     [Fact]
     public void An_unknown_routing_mode_exits_2_with_one_line()
     {
-        var (exit, output, error) = Shell.TryRun(Quick, RequiredFiles.Agent, "--node-name", "n1", "--source", "static", "--routing-mode", "bgp");
+        var (exit, output, error) = Shell.TryRun(Quick, RequiredFiles.Agent, "--node-name", "n1", "--source", "static", "--routing-mode", "ebpf");
 
         Assert.Equal(2, exit);
         Assert.Empty(output);
-        Assert.Equal("cniv6-agent: Routing:Mode must be \"auto\" or \"hostgw\" or \"vxlan\", not \"bgp\"\n", error);
+        Assert.Equal("cniv6-agent: Routing:Mode must be \"auto\" or \"bgp\" or \"hostgw\" or \"vxlan\", not \"ebpf\"\n", error);
     }
 
     [Theory]

@@ -91,13 +91,13 @@ public sealed class AgentCommandLineTests : IDisposable
     {
         var config = Path.Combine(_dir, "agent.json");
         File.WriteAllText(config, """{ "NodeName": "n1", "Source": "static", "Static": { "Pools": ["fd00:10:244:1::/64"] } }""");
-        var invocation = new AgentInvocation(AgentCommandLine.ParseFlags(["--config", config, "--routing-mode", "bgp"]),
+        var invocation = new AgentInvocation(AgentCommandLine.ParseFlags(["--config", config, "--routing-mode", "ebpf"]),
                                              new Dictionary<string, string>(), _output, _error);
 
         var exit = await RunVerb.RunAsync(invocation, CancellationToken.None);
 
         Assert.Equal(2, exit);
-        Assert.Equal("cniv6-agent: Routing:Mode must be \"auto\" or \"hostgw\" or \"vxlan\", not \"bgp\"\n", _error.ToString());
+        Assert.Equal("cniv6-agent: Routing:Mode must be \"auto\" or \"bgp\" or \"hostgw\" or \"vxlan\", not \"ebpf\"\n", _error.ToString());
         Assert.Empty(_output.ToString());
     }
 

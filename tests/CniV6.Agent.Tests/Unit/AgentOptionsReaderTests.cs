@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using CniV6.Agent.Configuration;
+using CniV6.Agent.Dataplane.Routing.Bgp;
 using CniV6.Agent.Dataplane.Routing.Vxlan;
 using Microsoft.Extensions.Configuration;
 
@@ -160,18 +161,18 @@ public sealed class AgentOptionsReaderTests : IDisposable
         Assert.Equal("auto", Read(["--config", file, "--routing-mode", "auto"], new() { ["CNIV6_ROUTING__MODE"] = "hostgw" }).RoutingMode);
 
         // Precedence also shows as a later layer curing an earlier layer's refused value.
-        Assert.Equal("vxlan", Read(["--config", file, "--routing-mode", "vxlan"], new() { ["CNIV6_ROUTING__MODE"] = "bgp" }).RoutingMode);
+        Assert.Equal("vxlan", Read(["--config", file, "--routing-mode", "vxlan"], new() { ["CNIV6_ROUTING__MODE"] = "ebpf" }).RoutingMode);
     }
 
     [Theory]
-    [InlineData("--routing-mode", "bgp")]
+    [InlineData("--routing-mode", "ebpf")]
     [InlineData("--routing-mode", "host-gw")]
     [InlineData("--routing-mode", "vxlan4")]
     public void An_unknown_routing_mode_is_refused_with_the_known_ones_named(string flag, string value)
     {
         var error = Assert.Throws<AgentConfigurationException>(() => Read(["--node-name", "n1", "--config", WriteEmptyFile(), flag, value], []));
 
-        Assert.Equal($"Routing:Mode must be \"auto\" or \"hostgw\" or \"vxlan\", not \"{value}\"", error.Message);
+        Assert.Equal($"Routing:Mode must be \"auto\" or \"bgp\" or \"hostgw\" or \"vxlan\", not \"{value}\"", error.Message);
     }
 
     [Fact]
@@ -199,6 +200,54 @@ public sealed class AgentOptionsReaderTests : IDisposable
     }
 
     [Fact]
+    public void Bgp_settings_default_to_a_private_as_and_a_mesh_and_read_peers_from_the_file()
+    {
+        var defaults = Read(["--node-name", "n1", "--config", WriteEmptyFile()], []).Bgp;
+        Assert.Equal(new BgpOptions(), defaults);
+        Assert.Equal(64512u, defaults.As);
+        Assert.True(defaults.Mesh);
+
+        var file = Path.Combine(_dir, "bgp.json");
+        File.WriteAllText(file, """
+            { "NodeName": "n1", "Routing": { "Mode": "bgp" },
+              "Bgp": { "As": "4200000001", "Mesh": false,
+                       "Peers": [ { "Address": "fd00:a11::1", "As": "65000", "Password": "s3cret", "Nodes": "n1,n2" },
+                                  { "Address": "10.99.0.1", "As": "65000", "Multihop": "2" } ] } }
+            """);
+        var set = Read(["--config", file, "--bgp-route-reflector", "true"], []).Bgp;
+
+        Assert.Equal(new BgpOptions(4200000001, Mesh: false, RouteReflector: true, Peers:
+        [
+            new BgpPeer(IPAddress.Parse("fd00:a11::1"), 65000, "s3cret", null, ["n1", "n2"]),
+            new BgpPeer(IPAddress.Parse("10.99.0.1"), 65000, null, 2, []),
+        ]), set);
+        Assert.True(set.PeerList[0].AppliesTo("n2"));
+        Assert.False(set.PeerList[0].AppliesTo("n3"));
+        Assert.True(set.PeerList[1].AppliesTo("n3"));
+    }
+
+    [Theory]
+    [InlineData("CNIV6_BGP__AS", "0", "Bgp:As")]
+    [InlineData("CNIV6_BGP__AS", "4294967295", "Bgp:As")]
+    [InlineData("CNIV6_BGP__AS", "-1", "Bgp:As")]
+    [InlineData("CNIV6_BGP__PEERS__0__AS", "65000", "Bgp:Peers:0:Address")]
+    [InlineData("CNIV6_BGP__PEERS__0__PASSWORD", "a\"b", "Bgp:Peers:0:Password")]
+    [InlineData("CNIV6_BGP__RUNDIRECTORY", "relative/bgp", "Bgp:RunDirectory")]
+    public void Unusable_bgp_settings_are_refused_by_name(string variable, string value, string key)
+    {
+        var environment = new Dictionary<string, string> { [variable] = value };
+        if (variable.StartsWith("CNIV6_BGP__PEERS__0__", StringComparison.Ordinal) && !variable.EndsWith("__AS", StringComparison.Ordinal))
+        {
+            environment["CNIV6_BGP__PEERS__0__ADDRESS"] = "fd00::1";
+            environment["CNIV6_BGP__PEERS__0__AS"] = "65000";
+        }
+
+        var error = Assert.Throws<AgentConfigurationException>(() => Read(["--node-name", "n1", "--config", WriteEmptyFile()], environment));
+
+        Assert.StartsWith(key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Static_addresses_are_this_nodes_own_and_must_be_addresses()
     {
         var file = Path.Combine(_dir, "static.json");
@@ -212,7 +261,7 @@ public sealed class AgentOptionsReaderTests : IDisposable
     [Fact]
     public void Routing_mode_from_the_environment_is_checked_too()
     {
-        var error = Assert.Throws<AgentConfigurationException>(() => Read(["--node-name", "n1", "--config", WriteEmptyFile()], new() { ["CNIV6_ROUTING__MODE"] = "bgp" }));
+        var error = Assert.Throws<AgentConfigurationException>(() => Read(["--node-name", "n1", "--config", WriteEmptyFile()], new() { ["CNIV6_ROUTING__MODE"] = "ebpf" }));
 
         Assert.Contains("Routing:Mode", error.Message, StringComparison.Ordinal);
     }

@@ -51,12 +51,12 @@ public sealed class HostGatewayModeTests
         using var services = new ServiceCollection().AddLogging().AddSingleton(_metrics).AddSingleton<INodeRouteTable>(_routes)
             .AddSingleton<IVxlanDataplane>(new Vxlan.FakeVxlanDataplane()).AddSingleton(new VxlanOptions()).BuildServiceProvider();
 
-        Assert.Equal(["auto", "hostgw", "vxlan"], RoutingModes.Names);
+        Assert.Equal(["auto", "bgp", "hostgw", "vxlan"], RoutingModes.Names);
         Assert.Equal("auto", RoutingModes.Default);
         Assert.IsType<HostGatewayMode>(RoutingModes.TryCreate("hostgw", services));
         Assert.IsType<VxlanMode>(RoutingModes.TryCreate("vxlan", services));
         Assert.IsType<AutoMode>(RoutingModes.TryCreate("auto", services));
-        Assert.Null(RoutingModes.TryCreate("bgp", services));
+        Assert.Null(RoutingModes.TryCreate("ebpf", services));
         Assert.False(RoutingModes.IsKnown("HostGW"));
     }
 

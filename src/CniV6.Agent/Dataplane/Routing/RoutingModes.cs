@@ -1,3 +1,4 @@
+using CniV6.Agent.Dataplane.Routing.Bgp;
 using CniV6.Agent.Dataplane.Routing.HostGateway;
 using CniV6.Agent.Dataplane.Routing.Vxlan;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +23,7 @@ internal static class RoutingModes
         [HostGatewayMode.ModeName] = services => ActivatorUtilities.CreateInstance<HostGatewayMode>(services),
         [VxlanMode.ModeName] = services => ActivatorUtilities.CreateInstance<VxlanMode>(services),
         [AutoMode.ModeName] = services => ActivatorUtilities.CreateInstance<AutoMode>(services),
+        [BgpMode.ModeName] = services => ActivatorUtilities.CreateInstance<BgpMode>(services),
     };
 
     /// <summary>Every mode name, in a stable order for messages.</summary>

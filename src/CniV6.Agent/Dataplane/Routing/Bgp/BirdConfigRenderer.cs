@@ -57,6 +57,8 @@ internal static class BirdConfigRenderer
         Line(text, "# the agent rewrites it on every change and applies it with `birdc configure`.");
         Line(text, $"router id {BgpRouterId.For(state.LocalNodeName, localAddresses)};");
         Line(text, "log stderr { info, remote, warning, error, auth, fatal, bug };");
+        Line(text, "# After a restart with -R, the kernel is left as it was until the sessions are back, at most this long.");
+        Line(text, "graceful restart wait 60;");
         Line(text, "");
         Line(text, "# Interfaces and their prefixes: next hops of multihop peers are resolved through them.");
         Line(text, "protocol device cniv6_device { scan time 10; }");
@@ -144,6 +146,9 @@ internal static class BirdConfigRenderer
         Line(text, "  connect delay time 1;");
         Line(text, "  connect retry time 5;");
         Line(text, "  error wait time 1, 30;");
+        // A node that vanishes without closing its sessions is noticed after 30 s, not BGP's default 240 s.
+        Line(text, "  hold time 30;");
+        Line(text, "  keepalive time 10;");
         Line(text, "}");
 
         var nodeSessionsAreReflected = options.RouteReflector;
@@ -216,6 +221,13 @@ internal static class BirdConfigRenderer
                 : $"  local {local} as {options.As.ToString(CultureInfo.InvariantCulture)};");
             Line(text, $"  neighbor {peer.Address} as {peer.As.ToString(CultureInfo.InvariantCulture)};");
             Line(text, peer.Multihop is { } hops ? $"  multihop {hops.ToString(CultureInfo.InvariantCulture)};" : "  direct;");
+            if (ebgp)
+            {
+                // Nodes behind the same top-of-rack router share this AS, so another node's routes arrive with it in
+                // the path once; the import filter, not the AS path, is what keeps foreign prefixes out.
+                Line(text, "  allow local as 1;");
+            }
+
             if (peer.Password is { } password)
             {
                 Line(text, $"  password \"{password}\";");
