@@ -20,5 +20,7 @@ public static class Errno
     public const int ENOTTY = 25;
     public const int ENAMETOOLONG = 36;
     public const int ELOOP = 40;
+    public const int ENETUNREACH = 101;
     public const int ENOBUFS = 105;
+    public const int EHOSTUNREACH = 113;
 }

@@ -27,7 +27,14 @@ internal sealed class NetlinkRequester : IDisposable
     }
 
     /// <summary>Sends a request that was built with NLM_F_ACK and waits for its acknowledgement.</summary>
-    internal void Execute(Span<byte> request, string operation)
+    internal void Execute(Span<byte> request, string operation) => Execute(request, operation, tolerated: 0);
+
+    /// <summary>
+    /// Like <see cref="Execute(Span{byte}, string)"/>, but a refusal with <paramref name="tolerated"/> is returned
+    /// instead of thrown: for answers that are an expected outcome (ENODEV for "there was nothing to delete"), so the
+    /// common path of a command never pays for an exception. Returns 0 or <paramref name="tolerated"/>.
+    /// </summary>
+    internal int Execute(Span<byte> request, string operation, int tolerated)
     {
         uint seq = Send(request);
         while (true)
@@ -42,12 +49,12 @@ internal sealed class NetlinkRequester : IDisposable
                 }
 
                 NetlinkError error = NetlinkError.Parse(message);
-                if (error.Errno != 0)
+                if (error.Errno != 0 && error.Errno != tolerated)
                 {
                     throw new NetlinkException(operation, error.Errno, error.ExtendedAck);
                 }
 
-                return;
+                return error.Errno;
             }
         }
     }
@@ -57,6 +64,11 @@ internal sealed class NetlinkRequester : IDisposable
     /// with <paramref name="absentErrno"/> (e.g. ENODEV for a link that does not exist).
     /// </summary>
     internal T? Get<T>(Span<byte> request, string operation, NetlinkMessageParser<T> parse, int absentErrno)
+        where T : class
+        => Get(request, operation, parse, absentErrno, absentErrno);
+
+    /// <summary>A GET whose "nothing there" has two spellings (a route lookup: ENETUNREACH or EHOSTUNREACH).</summary>
+    internal T? Get<T>(Span<byte> request, string operation, NetlinkMessageParser<T> parse, int absentErrno, int otherAbsentErrno)
         where T : class
     {
         uint seq = Send(request);
@@ -74,7 +86,7 @@ internal sealed class NetlinkRequester : IDisposable
                 if (message.Type == NetlinkHeaders.NLMSG_ERROR)
                 {
                     NetlinkError error = NetlinkError.Parse(message);
-                    if (error.Errno == absentErrno)
+                    if (error.Errno != 0 && (error.Errno == absentErrno || error.Errno == otherAbsentErrno))
                     {
                         return null;
                     }

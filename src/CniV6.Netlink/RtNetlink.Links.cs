@@ -111,6 +111,45 @@ public sealed partial class RtNetlink
         _requester.Execute(writer.Complete(), $"RTM_NEWLINK index {index} up");
     }
 
+    /// <summary>
+    /// Sets IFF_UP and, when <paramref name="ipv4ProxyArp"/>, the link's IPv4 proxy_arp in the same request
+    /// (IFLA_AF_SPEC / AF_INET / IFLA_INET_CONF, what net/ipv4/conf/DEV/proxy_arp shows): one round trip and no
+    /// /proc file instead of two.
+    /// </summary>
+    public void SetLinkUp(int index, bool ipv4ProxyArp)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(index);
+        Span<byte> buffer = stackalloc byte[RequestBufferSize];
+        var writer = new NetlinkMessageWriter(buffer, RTM_NEWLINK, RequestAck, 0);
+        new IfInfoMsg(AF_UNSPEC, 0, index, IFF_UP, IFF_UP).WriteTo(writer.Reserve(IfInfoMsg.Size));
+        if (ipv4ProxyArp)
+        {
+            using (writer.BeginNested(IFLA_AF_SPEC))
+            using (writer.BeginNested(AF_INET))
+            using (writer.BeginNested(IFLA_INET_CONF))
+            {
+                writer.WriteUInt32(IPV4_DEVCONF_PROXY_ARP, 1);
+            }
+        }
+
+        _requester.Execute(writer.Complete(), $"RTM_NEWLINK index {index} up" + (ipv4ProxyArp ? " proxy_arp" : string.Empty));
+    }
+
+    /// <summary>
+    /// Clears IFF_UP on the link named <paramref name="name"/> (like <c>ip link set … down</c>); false when there is
+    /// none. The kernel drops the routes through the link and its neighbour entries with it, and a veth's peer loses
+    /// its carrier — all without the wait for RCU callbacks that unregistering a device costs (see DeleteLink).
+    /// </summary>
+    public bool SetLinkDownIfExists(string name)
+    {
+        ValidateLinkName(name);
+        Span<byte> buffer = stackalloc byte[RequestBufferSize];
+        var writer = new NetlinkMessageWriter(buffer, RTM_NEWLINK, RequestAck, 0);
+        new IfInfoMsg(AF_UNSPEC, 0, 0, 0, IFF_UP).WriteTo(writer.Reserve(IfInfoMsg.Size));
+        writer.WriteString(IFLA_IFNAME, name);
+        return _requester.Execute(writer.Complete(), $"RTM_NEWLINK {name} down", Errno.ENODEV) == 0;
+    }
+
     /// <summary>Sets the link's MTU (like <c>ip link set … mtu</c>).</summary>
     public void SetLinkMtu(int index, int mtu)
     {
@@ -142,7 +181,32 @@ public sealed partial class RtNetlink
         _requester.Execute(writer.Complete(), $"RTM_NEWLINK index {index} alias");
     }
 
-    /// <summary>Deletes the link (for a veth, both ends); ENODEV surfaces as <see cref="NetlinkException"/>.</summary>
+    /// <summary>
+    /// Sets the alias of the link named <paramref name="name"/> (found by the kernel from IFLA_IFNAME: no lookup of
+    /// its index first); ENODEV surfaces as <see cref="NetlinkException"/>.
+    /// </summary>
+    public void SetLinkAlias(string name, string alias)
+    {
+        ValidateLinkName(name);
+        ArgumentNullException.ThrowIfNull(alias);
+        if (Encoding.UTF8.GetByteCount(alias) >= IFALIASZ)
+        {
+            throw new ArgumentException($"a link alias has at most {IFALIASZ - 1} bytes", nameof(alias));
+        }
+
+        Span<byte> buffer = stackalloc byte[RequestBufferSize];
+        var writer = new NetlinkMessageWriter(buffer, RTM_NEWLINK, RequestAck, 0);
+        new IfInfoMsg(AF_UNSPEC, 0, 0, 0, 0).WriteTo(writer.Reserve(IfInfoMsg.Size));
+        writer.WriteString(IFLA_IFNAME, name);
+        writer.WriteAttribute(IFLA_IFALIAS, Encoding.UTF8.GetBytes(alias));
+        _requester.Execute(writer.Complete(), $"RTM_NEWLINK {name} alias");
+    }
+
+    /// <summary>
+    /// Deletes the link (for a veth, both ends); ENODEV surfaces as <see cref="NetlinkException"/>. The kernel
+    /// answers only after unregistering the device, which includes waiting for all RCU callbacks (rcu_barrier in
+    /// netdev_run_todo): 15–25 ms on a quiet 2-core node, whatever the device.
+    /// </summary>
     public void DeleteLink(int index)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(index);
@@ -160,15 +224,7 @@ public sealed partial class RtNetlink
         var writer = new NetlinkMessageWriter(buffer, RTM_DELLINK, RequestAck, 0);
         new IfInfoMsg(AF_UNSPEC, 0, 0, 0, 0).WriteTo(writer.Reserve(IfInfoMsg.Size));
         writer.WriteString(IFLA_IFNAME, name);
-        try
-        {
-            _requester.Execute(writer.Complete(), $"RTM_DELLINK {name}");
-            return true;
-        }
-        catch (NetlinkException e) when (e.Errno == Errno.ENODEV)
-        {
-            return false;
-        }
+        return _requester.Execute(writer.Complete(), $"RTM_DELLINK {name}", Errno.ENODEV) == 0;
     }
 
     internal static LinkInfo? ParseLink(NetlinkMessage message)

@@ -48,6 +48,26 @@ public sealed partial class RtNetlink
             ParseRoute(message) is { } route && (table == RouteTable.Unspecified || route.Table == table) ? route : null);
     }
 
+    /// <summary>
+    /// The route entry the kernel would use for <paramref name="destination"/> (RTM_GETROUTE with RTM_F_FIB_MATCH,
+    /// like <c>ip route get fibmatch</c>): one request whose cost does not grow with the table, where a dump reads
+    /// every route of the node. Null when nothing routes it (or it is not a unicast route). The answer follows the
+    /// node's policy rules like a real packet would, so a caller that needs the main table's entry for sure falls
+    /// back to <see cref="ListRoutes"/> when the answer is not the one it expected.
+    /// </summary>
+    public RouteInfo? LookupRoute(IPAddress destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        AddressFamily family = destination.AddressFamily;
+        byte familyCode = FamilyOf(family);
+        Span<byte> buffer = stackalloc byte[RequestBufferSize];
+        var writer = new NetlinkMessageWriter(buffer, RTM_GETROUTE, NetlinkHeaders.NLM_F_REQUEST, 0);
+        byte hostLength = (byte)(family == AddressFamily.InterNetwork ? 32 : 128);
+        new RtMsg(familyCode, hostLength, 0, 0, 0, 0, 0, 0, RTM_F_FIB_MATCH).WriteTo(writer.Reserve(RtMsg.Size));
+        writer.WriteAddress(RTA_DST, destination);
+        return _requester.Get(writer.Complete(), $"RTM_GETROUTE fibmatch {destination}", ParseRoute, Errno.ENETUNREACH, Errno.EHOSTUNREACH);
+    }
+
     internal static RouteInfo? ParseRoute(NetlinkMessage message)
     {
         if (message.Type != RTM_NEWROUTE)

@@ -20,6 +20,9 @@ internal sealed partial class PodNetworkPlugin
     [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "DEL {ContainerId}/{IfName}: host veth {HostVeth} and addresses released")]
     private partial void LogDeleted(string containerId, string ifName, string hostVeth);
 
+    [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "DEL could not look into the pod namespace {NetNs}; deleting the veth pair instead of leaving it to the namespace")]
+    private partial void LogNamespaceUnreadable(Exception exception, string? netNs);
+
     [LoggerMessage(EventId = 120, Level = LogLevel.Information, Message = "GC removed leaked host veth {HostVeth} of {ContainerId}/{IfName}")]
     private partial void LogGcVeth(string hostVeth, string containerId, string ifName);
 

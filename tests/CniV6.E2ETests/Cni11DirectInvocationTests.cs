@@ -52,7 +52,8 @@ public sealed class Cni11DirectInvocationTests
         Assert.True(del.Succeeded, del.Describe() + "\n" + node.PluginLogTail());
         ProcessResult delAgain = node.InvokePlugin(CniEnvironment.ForAttachment("DEL", pod), withPrev.ToJsonString());
         Assert.True(delAgain.Succeeded, delAgain.Describe() + "\n" + node.PluginLogTail());
-        Assert.Empty(pod.GlobalAddresses());
+        Assert.False(pod.InterfaceHasCarrier(), "the pod's interface still has carrier after DEL");
+        Assert.Equal("", node.Namespace.Ip("-6", "route", "show", "proto", "198").Trim());
     }
 
     [Fact]

@@ -5,23 +5,97 @@ using CniV6.E2ETests.Infrastructure;
 namespace CniV6.E2ETests;
 
 /// <summary>DEL through libcni: idempotent, tolerant of vanished sandboxes, and really releasing what ADD took.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class DelTests
 {
     [Fact]
-    public void Del_twice_succeeds_and_removes_the_host_veth_and_routes()
+    public void Del_twice_succeeds_and_cuts_the_pod_off_at_once_while_the_runtime_still_holds_its_namespace()
     {
         using var node = new E2ENode();
+        IPAddress nodeV6 = IPAddress.Parse("2001:db8::10");
+        IPAddress nodeV4 = IPAddress.Parse("192.0.2.10");
+        node.AddNodeAddress(nodeV6);
+        node.AddNodeAddress(nodeV4);
         string conflist = DualStackNetwork.Write(node);
         PodSandbox pod = node.CreatePod();
         node.Add(conflist, pod).EnsureSucceeded();
         IPAddress v6 = pod.Address(AddressFamily.InterNetworkV6);
+        IPAddress v4 = pod.Address(AddressFamily.InterNetwork);
+        Assert.True(pod.PingOnce(nodeV6).Succeeded, "the pod could not reach the node before DEL");
 
         node.Del(conflist, pod).EnsureSucceeded();
         node.Del(conflist, pod).EnsureSucceeded();
 
-        Assert.DoesNotContain(NodeNaming.HostVeth(pod.ContainerId, pod.IfName), node.LinkNames());
-        Assert.Empty(pod.GlobalAddresses());
+        // The namespace is still there (the runtime removes it after DEL): the pod can neither send nor receive,
+        // and the node has no route or neighbour entry for its addresses left.
+        Assert.False(pod.PingOnce(nodeV6).Succeeded, "the pod reached the node over IPv6 after DEL");
+        Assert.False(pod.PingOnce(nodeV4).Succeeded, "the pod reached the node over IPv4 after DEL");
+        Assert.False(node.Namespace.Exec("ping", "-6", "-n", "-c", "1", "-W", "1", v6.ToString()).Succeeded, "the node reached the pod after DEL");
         Assert.Equal("", node.Namespace.Ip("-6", "route", "show", $"{v6}/128").Trim());
+        Assert.Equal("", node.Namespace.Ip("-4", "route", "show", $"{v4}/32").Trim());
+        Assert.Equal("", node.Namespace.Ip("-6", "route", "show", "proto", "198").Trim());
+        Assert.DoesNotContain(v6.ToString(), node.Namespace.Ip("neigh", "show"), StringComparison.Ordinal);
+        string hostVeth = NodeNaming.HostVeth(pod.ContainerId, pod.IfName);
+        Assert.DoesNotContain("state UP", node.Namespace.Ip("link", "show", hostVeth), StringComparison.Ordinal);
+
+        // Once the runtime has deleted the namespace, nothing of the pod is left on the node.
+        pod.Namespace.Delete();
+        AssertGoneSoon(node, hostVeth);
+    }
+
+    [Fact]
+    public void Del_then_an_immediate_add_reusing_the_addresses_pings_fine()
+    {
+        using var node = new E2ENode();
+        // One usable IPv6 address (::1 of a /127) and two IPv4 ones (.1, .2 of a /30, handed out next-fit): the third
+        // pod can only get the first pod's addresses, while both earlier pods' namespaces (and dead veths) remain.
+        string conflist = node.WriteConfig(ConfLists.List("cv6e-reuse", "1.0.0",
+            ConfLists.CniV6(node, "fd00:10:244:7::/127", "10.244.7.0/30")));
+        IPAddress nodeV6 = IPAddress.Parse("2001:db8::10");
+        IPAddress nodeV4 = IPAddress.Parse("192.0.2.10");
+        node.AddNodeAddress(nodeV6);
+        node.AddNodeAddress(nodeV4);
+        PodSandbox first = node.CreatePod();
+        PodSandbox between = node.CreatePod();
+        PodSandbox second = node.CreatePod();
+        node.Add(conflist, first).EnsureSucceeded();
+        IPAddress v6 = first.Address(AddressFamily.InterNetworkV6);
+        IPAddress v4 = first.Address(AddressFamily.InterNetwork);
+
+        // Each DEL while its pod's namespace still exists, each ADD at once.
+        node.Del(conflist, first).EnsureSucceeded();
+        node.Add(conflist, between).EnsureSucceeded();
+        node.Del(conflist, between).EnsureSucceeded();
+        node.Add(conflist, second).EnsureSucceeded();
+
+        Assert.Equal(v6, second.Address(AddressFamily.InterNetworkV6));
+        Assert.Equal(v4, second.Address(AddressFamily.InterNetwork));
+        foreach (IPAddress destination in new[] { nodeV6, nodeV4 })
+        {
+            ProcessResult ping = second.PingOnce(destination);
+            Assert.True(ping.Succeeded, ping.Describe());
+        }
+
+        ProcessResult fromNode = node.Namespace.Exec("ping", "-6", "-n", "-c", "1", "-W", "1", v6.ToString());
+        Assert.True(fromNode.Succeeded, fromNode.Describe());
+        Assert.False(first.PingOnce(nodeV6).Succeeded, "the DEL'd pod reached the node");
+    }
+
+    [Fact]
+    public void Del_of_one_attachment_next_to_another_live_one_removes_its_interface_from_the_pod()
+    {
+        using var node = new E2ENode();
+        PodSandbox pod = node.CreatePod();
+        var primary = SecondaryAttachmentTests.Config(node, "cv6e-primary", Pools.IPv6, Pools.IPv4);
+        var secondary = SecondaryAttachmentTests.Config(node, "cv6e-secondary", "fd00:10:245:1::/64", "10.245.1.0/24");
+        SecondaryAttachmentTests.Invoke(node, "ADD", pod, "eth0", primary);
+        SecondaryAttachmentTests.Invoke(node, "ADD", pod, "net1", secondary);
+
+        SecondaryAttachmentTests.Invoke(node, "DEL", pod, "net1", secondary);
+
+        // eth0 is still up in the pod, so net1 is not left behind dead: it is gone, with its host veth.
+        Assert.False(pod.Namespace.Exec("ip", "link", "show", "net1").Succeeded, "net1 is still in the pod");
+        Assert.DoesNotContain(NodeNaming.HostVeth(pod.ContainerId, "net1"), node.LinkNames());
     }
 
     [Fact]
@@ -35,6 +109,7 @@ public sealed class DelTests
         pod.Namespace.Delete();
 
         node.Del(conflist, pod).EnsureSucceeded();
+        AssertGoneSoon(node, NodeNaming.HostVeth(pod.ContainerId, pod.IfName));
     }
 
     [Fact]
@@ -57,5 +132,17 @@ public sealed class DelTests
         node.Add(conflist, third).EnsureSucceeded();
 
         Assert.True(IPNetwork.Parse("10.244.9.0/30").Contains(third.Address(AddressFamily.InterNetwork)));
+    }
+
+    /// <summary>The kernel removes a namespace (and the veth ends in it) in the background, within moments.</summary>
+    private static void AssertGoneSoon(E2ENode node, string hostVeth)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (node.LinkNames().Contains(hostVeth) && waited.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            Thread.Sleep(50);
+        }
+
+        Assert.DoesNotContain(hostVeth, node.LinkNames());
     }
 }

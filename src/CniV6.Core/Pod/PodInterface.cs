@@ -17,15 +17,43 @@ public static class PodInterface
     /// </summary>
     public static LinkInfo CreateVeth(RtNetlink rt, string ifName, string hostVethName, SafeFd nodeNetNs, int mtu)
     {
-        if (rt.GetLink(ifName) is not null)
+        try
         {
-            // The spec wants ADD to fail when the container already has the interface. Our own earlier
-            // attempts were removed together with their host veth before we got here, so this one is foreign.
+            rt.CreateVethPair(ifName, hostVethName, nodeNetNs, mtu, PodGateway.HostMac);
+        }
+        catch (NetlinkException e) when (e.Errno == Errno.EEXIST && rt.GetLink(ifName) is not null)
+        {
+            // The spec wants ADD to fail when the container already has the interface. Our own earlier attempts
+            // were removed together with their host veth before we got here, so this one is foreign. (Asked only
+            // when the kernel refused: the common path needs no lookup first.)
             throw new InterfaceExistsException(ifName);
         }
 
-        rt.CreateVethPair(ifName, hostVethName, nodeNetNs, mtu, PodGateway.HostMac);
         return rt.GetLink(ifName) ?? throw new InvalidOperationException($"veth {ifName} vanished right after creation");
+    }
+
+    /// <summary>
+    /// True when <paramref name="ifName"/> is the only interface of the pod's namespace that is up, loopback aside:
+    /// nothing else in the pod (a second attachment, another plugin's interface) could route into this one once it
+    /// loses its carrier. Interfaces that are down (the fallback tunnels the kernel puts in every namespace) do not
+    /// count. False when <paramref name="ifName"/> is not there.
+    /// </summary>
+    public static bool IsOnlyLiveInterface(RtNetlink rt, string ifName)
+    {
+        bool found = false;
+        foreach (var link in rt.ListLinks())
+        {
+            if (link.Name == ifName)
+            {
+                found = true;
+            }
+            else if (link.IsUp && link.Name != "lo")
+            {
+                return false;
+            }
+        }
+
+        return found;
     }
 
     /// <summary>Gives the pod its /128 and /32 and brings the interface up, with no duplicate address detection.</summary>
@@ -59,10 +87,13 @@ public static class PodInterface
     public static List<IPNetwork> AddRoutes(RtNetlink rt, LinkInfo link, PodAddresses addresses, IReadOnlyList<IPNetwork> pools)
     {
         var routed = new List<IPNetwork>();
+
+        // One read of the pod's routes (both families) decides both: primary or secondary attachment.
+        var existing = rt.ListRoutes(AddressFamily.Unspecified);
         if (addresses.IPv4 is not null)
         {
             rt.AddNeighbor(link.Index, PodGateway.IPv4, PodGateway.HostMac, permanent: true);
-            if (HasDefaultRouteElsewhere(rt, AddressFamily.InterNetwork, link.Index))
+            if (HasDefaultRouteElsewhere(existing, AddressFamily.InterNetwork, link.Index))
             {
                 // The same gateway address may already be on-link through the primary interface: this interface's
                 // /32 gets its own metric, so the primary's stays (IPv4 routes are keyed by prefix and metric).
@@ -81,7 +112,7 @@ public static class PodInterface
         if (addresses.IPv6 is not null)
         {
             rt.AddNeighbor(link.Index, PodGateway.IPv6, PodGateway.HostMac, permanent: true);
-            if (HasDefaultRouteElsewhere(rt, AddressFamily.InterNetworkV6, link.Index))
+            if (HasDefaultRouteElsewhere(existing, AddressFamily.InterNetworkV6, link.Index))
             {
                 routed.AddRange(AddPoolRoutes(rt, link, PodGateway.IPv6, pools, AddressFamily.InterNetworkV6, SecondaryMetric(link)));
             }
@@ -97,7 +128,10 @@ public static class PodInterface
 
     /// <summary>True when another interface of the pod holds a default route of <paramref name="family"/> (main table).</summary>
     public static bool HasDefaultRouteElsewhere(RtNetlink rt, AddressFamily family, int linkIndex) =>
-        rt.ListRoutes(family).Any(r => r.Destination.PrefixLength == 0 && r.OutputIndex != linkIndex);
+        HasDefaultRouteElsewhere(rt.ListRoutes(family), family, linkIndex);
+
+    private static bool HasDefaultRouteElsewhere(IReadOnlyList<RouteInfo> routes, AddressFamily family, int linkIndex) =>
+        routes.Any(r => r.Destination.PrefixLength == 0 && r.Destination.BaseAddress.AddressFamily == family && r.OutputIndex != linkIndex);
 
     /// <summary>One metric per secondary interface: its routes never share a key with another interface's.</summary>
     private static uint SecondaryMetric(LinkInfo link) => 1000u + (uint)link.Index;
@@ -130,16 +164,19 @@ public static class PodInterface
             problems.Add($"interface {ifName} is down");
         }
 
+        // One read of each table for both families: the pod's own tables are small, but round trips are not free.
+        var assigned = rt.ListAddresses(AddressFamily.Unspecified, link.Index);
+        var allRoutes = rt.ListRoutes(AddressFamily.Unspecified);
         foreach (var address in addresses.All)
         {
             var family = address.AddressFamily;
-            if (!rt.ListAddresses(family, link.Index).Any(a => a.Address.Equals(address)))
+            if (!assigned.Any(a => a.Address.Equals(address)))
             {
                 problems.Add($"address {address} is missing on {ifName}");
             }
 
             var gateway = PodGateway.For(family);
-            var routes = rt.ListRoutes(family);
+            var routes = allRoutes.Where(r => r.Destination.BaseAddress.AddressFamily == family).ToList();
             var hasDefault = routes.Any(r =>
                 r.Destination.PrefixLength == 0 && gateway.Equals(r.Gateway) && r.OutputIndex == link.Index);
             // A secondary attachment (another interface holds the default route) has routes to its pools instead.

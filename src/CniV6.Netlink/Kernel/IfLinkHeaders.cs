@@ -14,6 +14,12 @@ internal static class IfLinkHeaders
     internal const ushort IFLA_EXT_MASK = 29;
     internal const ushort IFLA_NET_NS_FD = 28;
     internal const ushort IFLA_LINK_NETNSID = 37;
+    internal const ushort IFLA_AF_SPEC = 26;
+
+    // Inside IFLA_AF_SPEC / AF_INET (linux/if_link.h, linux/ip.h): the IPv4 per-device settings, one u32 each,
+    // typed by their 1-based IPV4_DEVCONF_* index (what /proc/sys/net/ipv4/conf/DEV/* shows).
+    internal const ushort IFLA_INET_CONF = 1;
+    internal const ushort IPV4_DEVCONF_PROXY_ARP = 3;
 
     // Nested in IFLA_LINKINFO.
     internal const ushort IFLA_INFO_KIND = 1;

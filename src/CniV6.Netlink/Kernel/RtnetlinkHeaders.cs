@@ -28,6 +28,9 @@ internal static class RtnetlinkHeaders
     internal const uint RTNH_F_ONLINK = 0x4;
     internal const uint RTM_F_CLONED = 0x200;
 
+    /// <summary>RTM_GETROUTE: answer with the matching FIB entry, not the result of a route lookup (Linux 4.13).</summary>
+    internal const uint RTM_F_FIB_MATCH = 0x2000;
+
     // enum rtattr_type_t.
     internal const ushort RTA_DST = 1;
     internal const ushort RTA_SRC = 2;

@@ -15,6 +15,12 @@ internal interface IPodNamespace : IDisposable
     /// <exception cref="InterfaceExistsException"><paramref name="ifName"/> already exists in the pod.</exception>
     PodLink Connect(string ifName, string hostVeth, string alias, PodAddresses addresses, IReadOnlyList<IPNetwork> pools, int? mtu);
 
+    /// <summary>
+    /// True when <paramref name="ifName"/> is there and is the only interface of the pod that is up (loopback aside):
+    /// cutting it off cannot hurt anything else the pod has.
+    /// </summary>
+    bool IsOnlyLiveInterface(string ifName);
+
     /// <summary>What is wrong with the pod's interface (empty when all is in place); changes nothing.</summary>
     IReadOnlyList<string> Verify(string ifName, PodAddresses addresses);
 }

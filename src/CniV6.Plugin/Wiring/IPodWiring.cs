@@ -13,8 +13,23 @@ internal interface IPodWiring
     /// <exception cref="Cni.CniException">Code 8 when <paramref name="netNsPath"/> is missing or not a network namespace.</exception>
     IPodNamespace OpenPod(string netNsPath);
 
-    /// <summary>Deletes the host veth; its pod end and its host routes go with it. False when there was none.</summary>
+    /// <summary>
+    /// Opens the pod's network namespace if <paramref name="netNsPath"/> still names one; null otherwise (DEL, whose
+    /// namespace may be gone, only asks).
+    /// </summary>
+    IPodNamespace? TryOpenPod(string netNsPath);
+
+    /// <summary>
+    /// Deletes the host veth; its pod end and its host routes go with it. False when there was none. Waits for the
+    /// kernel's teardown of the device (~20 ms).
+    /// </summary>
     bool RemoveHostVeth(string hostVeth);
+
+    /// <summary>
+    /// Takes the host veth down: its host routes and neighbours go, the pod end loses its carrier; the device pair
+    /// stays until the pod's namespace is deleted. No wait for the kernel. False when there was none.
+    /// </summary>
+    bool DisconnectHostVeth(string hostVeth);
 
     /// <summary>Gateway duties on the host veth and the /128 + /32 routes down it.</summary>
     void ConfigureHostSide(string hostVeth, PodAddresses addresses);

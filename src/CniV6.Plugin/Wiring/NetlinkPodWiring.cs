@@ -29,7 +29,21 @@ internal sealed class NetlinkPodWiring : IPodWiring, IDisposable
         }
     }
 
+    public IPodNamespace? TryOpenPod(string netNsPath)
+    {
+        try
+        {
+            return new PodNamespace(this, NetNamespace.Open(netNsPath));
+        }
+        catch (Exception e) when (e is NetNamespaceNotFoundException or NotANetNamespaceException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     public bool RemoveHostVeth(string hostVeth) => Node.DeleteLinkIfExists(hostVeth);
+
+    public bool DisconnectHostVeth(string hostVeth) => HostVeth.Disconnect(Node, hostVeth);
 
     public void ConfigureHostSide(string hostVeth, PodAddresses addresses) => HostVeth.Configure(Node, hostVeth, addresses);
 
@@ -97,6 +111,13 @@ internal sealed class NetlinkPodWiring : IPodWiring, IDisposable
             });
             return new PodLink(mac, linkMtu, routes);
         }
+
+        public bool IsOnlyLiveInterface(string ifName) =>
+            NetNamespace.Run(netNs, () =>
+            {
+                using var pod = RtNetlink.Open();
+                return PodInterface.IsOnlyLiveInterface(pod, ifName);
+            });
 
         public IReadOnlyList<string> Verify(string ifName, PodAddresses addresses) =>
             NetNamespace.Run(netNs, () =>

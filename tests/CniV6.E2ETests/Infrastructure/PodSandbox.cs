@@ -42,6 +42,16 @@ internal sealed class PodSandbox : IDisposable
             .ToList();
     }
 
+    /// <summary>
+    /// True while the pod's interface exists and has carrier (its veth peer is up). DEL leaves it without: either
+    /// gone, or down at the node's end until the runtime deletes the namespace.
+    /// </summary>
+    public bool InterfaceHasCarrier()
+    {
+        ProcessResult link = Namespace.Exec("ip", "link", "show", IfName);
+        return link.Succeeded && link.StandardOutput.Contains("LOWER_UP", StringComparison.Ordinal);
+    }
+
     /// <summary>One echo request, one second to answer: proves the path works on the first packet.</summary>
     public ProcessResult PingOnce(IPAddress destination)
     {

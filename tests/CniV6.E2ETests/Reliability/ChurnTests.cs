@@ -70,6 +70,7 @@ public sealed class ChurnTests(ITestOutputHelper output)
         Assert.Equal(Cycles, lifetimes.Count);
         Assert.Empty(OverlappingHolders(lifetimes));
         Assert.Empty(NodeTraces.Find(node));
+        NodeTraces.AssertNoVethOnceNamespacesAreGone(node);
         // Tests run one at a time, so any pod namespace still listed is one this test leaked.
         Assert.DoesNotContain(NetworkNamespace.Prefix + "pod-", ProcessRunner.RunChecked("ip", "netns", "list"), StringComparison.Ordinal);
     }

@@ -41,6 +41,7 @@ public sealed class CrashSafetyTests
 
         Assert.True(node.InvokePlugin(CniEnvironment.ForAttachment("DEL", pod), config).Succeeded);
         Assert.Empty(NodeTraces.Find(node, pod));
+        NodeTraces.AssertNoVethOnceNamespacesAreGone(node, pod);
     }
 
     [Theory]

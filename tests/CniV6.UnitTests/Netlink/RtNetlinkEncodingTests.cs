@@ -220,8 +220,120 @@ public sealed class RtNetlinkEncodingTests
         Assert.Equal(new AddressInfo(2, IPAddress.Parse("10.0.0.2"), 24, RouteScope.Universe, 0x300), only);
     }
 
-    private static Func<uint, byte[]> Route(byte table, byte type, uint flags, string destination, uint? tableAttribute = null)
-        => seq => KernelMessages.Message(RtnetlinkHeaders.RTM_NEWROUTE, NetlinkHeaders.NLM_F_MULTI, seq, ScriptedTransport.OurPortId,
+    [Fact]
+    public void SetLinkDownIfExists_clears_only_IFF_UP_on_the_link_named_and_is_false_on_ENODEV()
+    {
+        var transport = new ScriptedTransport().Reply(KernelMessages.Ack()).Reply(KernelMessages.Failure(Errno.ENODEV));
+        using var rt = new RtNetlink(transport);
+
+        Assert.True(rt.SetLinkDownIfExists("cv6abc"));
+        Assert.False(rt.SetLinkDownIfExists("cv6abc"));
+
+        var message = Decode(transport.Sent[0]);
+        Assert.Equal(RtnetlinkHeaders.RTM_NEWLINK, message.Type);
+        Assert.Equal(NetlinkHeaders.NLM_F_REQUEST | NetlinkHeaders.NLM_F_ACK, message.Flags);
+        Assert.Equal(new IfInfoMsg(0, 0, 0, 0, IfLinkHeaders.IFF_UP), IfInfoMsg.Read(message.Payload));
+        Assert.Equal("cv6abc", Text(message.Attributes.Single(a => a.Type == IfLinkHeaders.IFLA_IFNAME)));
+    }
+
+    [Fact]
+    public void SetLinkDownIfExists_still_throws_other_refusals()
+    {
+        var transport = new ScriptedTransport().Reply(KernelMessages.Failure(Errno.EPERM));
+        using var rt = new RtNetlink(transport);
+
+        Assert.Equal(Errno.EPERM, Assert.Throws<NetlinkException>(() => rt.SetLinkDownIfExists("cv6abc")).Errno);
+    }
+
+    [Fact]
+    public void DeleteLinkIfExists_is_false_on_ENODEV()
+    {
+        var transport = new ScriptedTransport().Reply(KernelMessages.Failure(Errno.ENODEV));
+        using var rt = new RtNetlink(transport);
+
+        Assert.False(rt.DeleteLinkIfExists("cv6abc"));
+        Assert.Equal(RtnetlinkHeaders.RTM_DELLINK, Decode(transport.Sent.Single()).Type);
+    }
+
+    [Fact]
+    public void SetLinkUp_with_proxy_arp_sets_IPV4_DEVCONF_PROXY_ARP_in_the_same_request()
+    {
+        var transport = new ScriptedTransport().Reply(KernelMessages.Ack());
+        using var rt = new RtNetlink(transport);
+
+        rt.SetLinkUp(7, ipv4ProxyArp: true);
+
+        var message = Decode(transport.Sent.Single());
+        Assert.Equal(new IfInfoMsg(0, 0, 7, IfLinkHeaders.IFF_UP, IfLinkHeaders.IFF_UP), IfInfoMsg.Read(message.Payload));
+        Attribute afSpec = message.Attributes.Single(a => a.Type == IfLinkHeaders.IFLA_AF_SPEC);
+        Attribute inet = Attributes(afSpec.Value).Single();
+        Assert.Equal(2, inet.Type); // AF_INET
+        Attribute conf = Attributes(inet.Value).Single();
+        Assert.Equal(IfLinkHeaders.IFLA_INET_CONF, conf.Type);
+        Attribute proxyArp = Attributes(conf.Value).Single();
+        Assert.Equal(IfLinkHeaders.IPV4_DEVCONF_PROXY_ARP, proxyArp.Type);
+        Assert.Equal(1u, BitConverter.ToUInt32(proxyArp.Value));
+    }
+
+    [Fact]
+    public void SetLinkUp_without_proxy_arp_sends_no_AF_SPEC()
+    {
+        var transport = new ScriptedTransport().Reply(KernelMessages.Ack());
+        using var rt = new RtNetlink(transport);
+
+        rt.SetLinkUp(7, ipv4ProxyArp: false);
+
+        Assert.Empty(Decode(transport.Sent.Single()).Attributes);
+    }
+
+    [Fact]
+    public void SetLinkAlias_by_name_sends_the_name_and_the_alias_without_a_lookup()
+    {
+        var transport = new ScriptedTransport().Reply(KernelMessages.Ack());
+        using var rt = new RtNetlink(transport);
+
+        rt.SetLinkAlias("cv6abc", "cniv6 net c1 eth0");
+
+        var message = Decode(transport.Sent.Single());
+        Assert.Equal(0, IfInfoMsg.Read(message.Payload).Index);
+        Assert.Equal("cv6abc", Text(message.Attributes.Single(a => a.Type == IfLinkHeaders.IFLA_IFNAME)));
+        Assert.Equal("cniv6 net c1 eth0"u8.ToArray(), message.Attributes.Single(a => a.Type == IfLinkHeaders.IFLA_IFALIAS).Value);
+    }
+
+    [Theory]
+    [InlineData("fd00:10:244::5", 10, 128)]
+    [InlineData("10.244.0.5", 2, 32)]
+    public void LookupRoute_asks_for_the_fib_entry_of_one_host_address(string address, byte family, byte length)
+    {
+        var transport = new ScriptedTransport().Reply(Route(254, RtnetlinkHeaders.RTN_UNICAST, 0, "2001:db8::/64", replyFlags: 0));
+        using var rt = new RtNetlink(transport);
+
+        RouteInfo? route = rt.LookupRoute(IPAddress.Parse(address));
+
+        Assert.Equal(IPNetwork.Parse("2001:db8::/64"), route?.Destination);
+        var message = Decode(transport.Sent.Single());
+        Assert.Equal(RtnetlinkHeaders.RTM_GETROUTE, message.Type);
+        Assert.Equal(NetlinkHeaders.NLM_F_REQUEST, message.Flags);
+        RtMsg header = RtMsg.Read(message.Payload);
+        Assert.Equal(family, header.Family);
+        Assert.Equal(length, header.DestinationLength);
+        Assert.Equal(RtnetlinkHeaders.RTM_F_FIB_MATCH, header.Flags);
+        Assert.Equal(IPAddress.Parse(address).GetAddressBytes(), message.Attributes.Single(a => a.Type == RtnetlinkHeaders.RTA_DST).Value);
+    }
+
+    [Theory]
+    [InlineData(Errno.ENETUNREACH)]
+    [InlineData(Errno.EHOSTUNREACH)]
+    public void LookupRoute_is_null_when_nothing_routes_the_address(int errno)
+    {
+        var transport = new ScriptedTransport().Reply(KernelMessages.Failure(errno));
+        using var rt = new RtNetlink(transport);
+
+        Assert.Null(rt.LookupRoute(IPAddress.Parse("fd00::1")));
+    }
+
+    private static Func<uint, byte[]> Route(byte table, byte type, uint flags, string destination, uint? tableAttribute = null, ushort replyFlags = NetlinkHeaders.NLM_F_MULTI)
+        => seq => KernelMessages.Message(RtnetlinkHeaders.RTM_NEWROUTE, replyFlags, seq, ScriptedTransport.OurPortId,
             (ref NetlinkMessageWriter w) =>
             {
                 var network = IPNetwork.Parse(destination);

@@ -177,6 +177,59 @@ public sealed class PodNetworkPluginTests
     }
 
     [Fact]
+    public void DEL_of_the_pods_only_live_interface_takes_the_host_veth_down_and_leaves_the_pair_to_the_namespace()
+    {
+        seams.Wiring.OnlyLiveInterface = true;
+
+        seams.Plugin().Del(Request(CniCommand.Del));
+
+        Assert.Equal(
+            [$"wiring.try-open-pod {NetNs}", "pod.only-live-interface eth0", "pod.close", $"wiring.disconnect-host-veth {HostVeth}", $"ipam.release {ContainerId}/eth0"],
+            seams.Calls);
+    }
+
+    [Fact]
+    public void DEL_of_an_interface_next_to_another_live_one_deletes_the_veth_pair()
+    {
+        seams.Wiring.OnlyLiveInterface = false;
+
+        seams.Plugin().Del(Request(CniCommand.Del));
+
+        Assert.Equal([$"wiring.remove-host-veth {HostVeth}", $"ipam.release {ContainerId}/eth0"], CallsAfter("pod.close"));
+    }
+
+    [Fact]
+    public void DEL_whose_namespace_is_gone_deletes_whatever_is_left_of_the_veth()
+    {
+        seams.Wiring.PodNamespaceGone = true;
+
+        seams.Plugin().Del(Request(CniCommand.Del));
+
+        Assert.Equal([$"wiring.try-open-pod {NetNs}", $"wiring.remove-host-veth {HostVeth}", $"ipam.release {ContainerId}/eth0"], seams.Calls);
+    }
+
+    [Fact]
+    public void DEL_that_cannot_look_into_the_namespace_deletes_the_veth_pair()
+    {
+        seams.FailAt.Add("pod.only-live-interface");
+
+        seams.Plugin().Del(Request(CniCommand.Del));
+
+        Assert.Equal([$"wiring.remove-host-veth {HostVeth}", $"ipam.release {ContainerId}/eth0"], CallsAfter("pod.close"));
+    }
+
+    [Fact]
+    public void DEL_that_cannot_take_the_veth_down_keeps_the_addresses_reserved()
+    {
+        seams.Wiring.OnlyLiveInterface = true;
+        seams.FailAt.Add("wiring.disconnect-host-veth");
+
+        Assert.Throws<IOException>(() => seams.Plugin().Del(Request(CniCommand.Del)));
+
+        Assert.DoesNotContain(seams.Calls, c => c.StartsWith("ipam.release", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void DEL_that_cannot_remove_the_veth_keeps_the_addresses_reserved()
     {
         seams.FailAt.Add("wiring.remove-host-veth");

@@ -121,6 +121,24 @@ internal sealed class RecordedSeams
             return new FakePodNamespace(log, this);
         }
 
+        /// <summary>What the pod namespace answers DEL: this attachment's interface is the pod's only live one.</summary>
+        public bool OnlyLiveInterface { get; set; }
+
+        /// <summary>DEL finds no pod namespace any more.</summary>
+        public bool PodNamespaceGone { get; set; }
+
+        public IPodNamespace? TryOpenPod(string netNsPath)
+        {
+            log.Record($"wiring.try-open-pod {netNsPath}");
+            return PodNamespaceGone ? null : new FakePodNamespace(log, this);
+        }
+
+        public bool DisconnectHostVeth(string hostVeth)
+        {
+            log.Record($"wiring.disconnect-host-veth {hostVeth}");
+            return true;
+        }
+
         public bool RemoveHostVeth(string hostVeth)
         {
             log.Record($"wiring.remove-host-veth {hostVeth}");
@@ -157,6 +175,12 @@ internal sealed class RecordedSeams
             log.Record($"pod.connect {ifName} {hostVeth} '{alias}' {string.Join(",", addresses.All)} mtu={mtu?.ToString() ?? "node"}");
             IReadOnlyList<IPNetwork> routes = [.. addresses.All.Select(a => new IPNetwork(a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0))];
             return new PodLink(PodMac.Split(':').Select(b => Convert.ToByte(b, 16)).ToArray(), mtu ?? 1500, routes);
+        }
+
+        public bool IsOnlyLiveInterface(string ifName)
+        {
+            log.Record($"pod.only-live-interface {ifName}");
+            return wiring.OnlyLiveInterface;
         }
 
         public IReadOnlyList<string> Verify(string ifName, PodAddresses addresses)
