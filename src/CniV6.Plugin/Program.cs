@@ -3,6 +3,7 @@ using CniV6.Core.Config;
 using CniV6.Core.Forwarding;
 using CniV6.Core.Nat;
 using CniV6.Core.Pod;
+using CniV6.Linux;
 using CniV6.Plugin.Cli;
 using CniV6.Plugin.Cni;
 using CniV6.Plugin.Ipam;
@@ -42,12 +43,13 @@ internal static class Program
 
     private static int RunCni()
     {
-        // stdout carries exactly one CNI document; a stray Console.Write anywhere would corrupt it.
-        using var stdout = Console.OpenStandardOutput();
+        // stdout carries exactly one CNI document; a stray Console.Write anywhere would corrupt it. Both descriptors
+        // are used with plain read(2)/write(2): System.Console's streams and their set-up cost every start.
+        using var stdout = StandardStream.Output();
         Console.SetOut(TextWriter.Null);
 
         // Started by hand on a terminal (e.g. `CNI_COMMAND=VERSION cniv6`), there is no config to wait for.
-        using var stdin = Console.IsInputRedirected ? Console.OpenStandardInput() : Stream.Null;
+        using var stdin = StandardStream.InputIsCharacterDevice() ? Stream.Null : StandardStream.Input();
 
         var dispatcher = new CniDispatcher(
             Environment.GetEnvironmentVariable,
