@@ -43,42 +43,37 @@ public sealed class DelTests
         AssertGoneSoon(node, hostVeth);
     }
 
-    [Fact]
-    public void Del_then_an_immediate_add_reusing_the_addresses_pings_fine()
+    [Theory]
+    [InlineData("fd00:10:244:7::/126", 3, "2001:db8::10")]
+    [InlineData("10.244.7.0/30", 2, "192.0.2.10")]
+    public void Del_then_an_immediate_add_reusing_the_address_pings_fine(string pool, int usable, string nodeAddress)
     {
         using var node = new E2ENode();
-        // One usable IPv6 address (::1 of a /127) and two IPv4 ones (.1, .2 of a /30, handed out next-fit): the third
-        // pod can only get the first pod's addresses, while both earlier pods' namespaces (and dead veths) remain.
-        string conflist = node.WriteConfig(ConfLists.List("cv6e-reuse", "1.0.0",
-            ConfLists.CniV6(node, "fd00:10:244:7::/127", "10.244.7.0/30")));
-        IPAddress nodeV6 = IPAddress.Parse("2001:db8::10");
-        IPAddress nodeV4 = IPAddress.Parse("192.0.2.10");
-        node.AddNodeAddress(nodeV6);
-        node.AddNodeAddress(nodeV4);
+        string conflist = node.WriteConfig(ConfLists.List("cv6e-reuse", "1.0.0", ConfLists.CniV6(node, pool)));
+        IPAddress nodeIp = IPAddress.Parse(nodeAddress);
+        node.AddNodeAddress(nodeIp);
         PodSandbox first = node.CreatePod();
-        PodSandbox between = node.CreatePod();
-        PodSandbox second = node.CreatePod();
         node.Add(conflist, first).EnsureSucceeded();
-        IPAddress v6 = first.Address(AddressFamily.InterNetworkV6);
-        IPAddress v4 = first.Address(AddressFamily.InterNetwork);
+        IPAddress address = first.Address(nodeIp.AddressFamily);
 
-        // Each DEL while its pod's namespace still exists, each ADD at once.
-        node.Del(conflist, first).EnsureSucceeded();
-        node.Add(conflist, between).EnsureSucceeded();
-        node.Del(conflist, between).EnsureSucceeded();
-        node.Add(conflist, second).EnsureSucceeded();
-
-        Assert.Equal(v6, second.Address(AddressFamily.InterNetworkV6));
-        Assert.Equal(v4, second.Address(AddressFamily.InterNetwork));
-        foreach (IPAddress destination in new[] { nodeV6, nodeV4 })
+        // Fill the rest of the pool, so the next pod can only get the first one's address.
+        for (int i = 1; i < usable; i++)
         {
-            ProcessResult ping = second.PingOnce(destination);
-            Assert.True(ping.Succeeded, ping.Describe());
+            node.Add(conflist, node.CreatePod()).EnsureSucceeded();
         }
 
-        ProcessResult fromNode = node.Namespace.Exec("ping", "-6", "-n", "-c", "1", "-W", "1", v6.ToString());
+        // DEL while the first pod's namespace (and its dead veth) still exists, then ADD at once.
+        PodSandbox second = node.CreatePod();
+        node.Del(conflist, first).EnsureSucceeded();
+        node.Add(conflist, second).EnsureSucceeded();
+
+        Assert.Equal(address, second.Address(nodeIp.AddressFamily));
+        ProcessResult toNode = second.PingOnce(nodeIp);
+        Assert.True(toNode.Succeeded, toNode.Describe());
+        string family = nodeIp.AddressFamily == AddressFamily.InterNetworkV6 ? "-6" : "-4";
+        ProcessResult fromNode = node.Namespace.Exec("ping", family, "-n", "-c", "1", "-W", "1", address.ToString());
         Assert.True(fromNode.Succeeded, fromNode.Describe());
-        Assert.False(first.PingOnce(nodeV6).Succeeded, "the DEL'd pod reached the node");
+        Assert.False(first.PingOnce(nodeIp).Succeeded, "the DEL'd pod reached the node");
     }
 
     [Fact]
