@@ -1,6 +1,7 @@
 using System.Runtime.Versioning;
 using CniV6.Core.Config;
 using CniV6.Core.Forwarding;
+using CniV6.Core.Metrics;
 using CniV6.Core.Nat;
 using CniV6.Core.Pod;
 using CniV6.Linux;
@@ -56,7 +57,8 @@ internal static class Program
             stdin,
             stdout,
             settings => FileLoggerProvider.Open(settings),
-            CreatePlugin);
+            CreatePlugin,
+            recordOperation: static record => CniOperationLog.TryAppend(CniOperationLog.DefaultPath, record));
         return dispatcher.Run();
     }
 

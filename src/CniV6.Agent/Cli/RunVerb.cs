@@ -4,6 +4,7 @@ using CniV6.Agent.Configuration;
 using CniV6.Agent.Dataplane;
 using CniV6.Agent.Health;
 using CniV6.Agent.Kubernetes;
+using CniV6.Agent.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -65,6 +66,8 @@ internal static class RunVerb
         services.AddSingleton<AgentMetrics>();
         // Health first: it answers (not ready) while the reconciler's start-up waits for the first sync.
         services.AddHostedService<HealthServer>();
+        // CNI operations the plugin recorded and this node's pool usage, exported on /metrics.
+        services.AddHostedService<CniMetricsService>();
         if (nodeApi is not null)
         {
             services.AddSingleton<INodeApi>(nodeApi);

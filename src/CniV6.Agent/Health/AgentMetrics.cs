@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using CniV6.Agent.Cli;
 using CniV6.Agent.Metrics;
+using CniV6.Core.Metrics;
 
 namespace CniV6.Agent.Health;
 
@@ -45,6 +46,12 @@ internal sealed class AgentMetrics : IDisposable
     private readonly Gauge<double> _lastSyncSeconds;
     private readonly Gauge<double> _lastSyncUnixSeconds;
     private readonly Gauge<double> _lastChangeToSyncSeconds;
+    private readonly Counter<long> _cniOperations;
+    private readonly Histogram<double> _cniDuration;
+    private readonly Counter<long> _cniErrors;
+    private readonly Counter<long> _cniRecordsRejected;
+    private readonly Lock _scrapeHooksLock = new();
+    private readonly List<Action> _scrapeHooks = [];
 
     public AgentMetrics()
     {
@@ -86,6 +93,15 @@ internal sealed class AgentMetrics : IDisposable
         _lastSyncSeconds = GaugeOfSeconds("cniv6_agent_last_sync_duration_seconds", "Duration of the last successful sync.");
         _lastSyncUnixSeconds = GaugeOfSeconds("cniv6_agent_last_sync_timestamp_seconds", "Unix time of the last successful sync.");
         _lastChangeToSyncSeconds = GaugeOfSeconds("cniv6_agent_change_to_routes_seconds", "From the last cluster change the agent saw to its routes being in place.");
+        _cniOperations = _meter.CreateCounter<long>("cniv6_cni_operations", unit: null, description: "CNI invocations of the plugin on this node's network, by command and result (success, error); VERSION and invocations refused before their configuration was read count for every network.");
+        _cniDuration = _meter.CreateHistogram(
+            "cniv6_cni_operation_duration_seconds",
+            unit: "s",
+            description: "Time the plugin took per CNI invocation (from its dispatcher's start to its answer), by command and result.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SyncDurationBuckets });
+        _cniErrors = _meter.CreateCounter<long>("cniv6_cni_operation_errors", unit: null, description: "Failed CNI invocations by command and CNI error code.");
+        _cniRecordsRejected = Counter("cniv6_cni_operation_records_rejected", "Records in the plugin's operation log that were not valid records (garbage, torn, or skipped because the file grew beyond its bound).");
         ProcessMetrics.Register(_meter);
     }
 
@@ -160,6 +176,33 @@ internal sealed class AgentMetrics : IDisposable
 
     public void SetReady(bool ready) => _ready.Record(ready ? 1 : 0);
 
+    /// <summary>One CNI invocation the plugin recorded (<see cref="CniOperationRecord"/>).</summary>
+    public void CniOperation(CniOperationRecord record)
+    {
+        var command = new KeyValuePair<string, object?>("command", CommandLabel(record.Command));
+        var result = new KeyValuePair<string, object?>("result", record.Succeeded ? "success" : "error");
+        _cniOperations.Add(1, command, result);
+        _cniDuration.Record(record.DurationMicroseconds / 1e6, command, result);
+        if (!record.Succeeded)
+        {
+            _cniErrors.Add(1, command, new KeyValuePair<string, object?>("code", record.Code));
+        }
+    }
+
+    public void CniOperationRecordsRejected(int count) => _cniRecordsRejected.Add(count);
+
+    /// <summary>
+    /// Runs <paramref name="refresh"/> before every scrape (e.g. to read what the plugin appended, or a store whose
+    /// state observable gauges report). Keep it cheap; an exception is swallowed so one source never costs the scrape.
+    /// </summary>
+    public void AddScrapeHook(Action refresh)
+    {
+        lock (_scrapeHooksLock)
+        {
+            _scrapeHooks.Add(refresh);
+        }
+    }
+
     /// <summary>
     /// A gauge whose labelled series the caller sets and removes (<see cref="GaugeSeries"/>), e.g.
     /// <c>CreateGaugeSeries("cniv6_agent_bgp_session_up", "1 while the BGP session is established.", "peer")</c>
@@ -175,7 +218,39 @@ internal sealed class AgentMetrics : IDisposable
         _meter.CreateObservableGauge(name, observe, unit: null, description: help);
 
     /// <summary>Every metric in the Prometheus text format 0.0.4.</summary>
-    public string Render() => PrometheusTextRenderer.Render(_collector.Collect());
+    public string Render()
+    {
+        Action[] hooks;
+        lock (_scrapeHooksLock)
+        {
+            hooks = [.. _scrapeHooks];
+        }
+
+        foreach (var hook in hooks)
+        {
+            try
+            {
+                hook();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A source that failed shows its last values; its own code logs why.
+            }
+        }
+
+        return PrometheusTextRenderer.Render(_collector.Collect());
+    }
+
+    private static string CommandLabel(CniOperationCommand command) => command switch
+    {
+        CniOperationCommand.Add => "ADD",
+        CniOperationCommand.Del => "DEL",
+        CniOperationCommand.Check => "CHECK",
+        CniOperationCommand.Gc => "GC",
+        CniOperationCommand.Status => "STATUS",
+        CniOperationCommand.Version => "VERSION",
+        _ => "other",
+    };
 
     public void Dispose()
     {

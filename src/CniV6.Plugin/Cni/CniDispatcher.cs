@@ -3,6 +3,7 @@ using CniV6.Plugin.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using CniV6.Core.Config;
+using CniV6.Core.Metrics;
 
 namespace CniV6.Plugin.Cni;
 
@@ -23,7 +24,9 @@ internal sealed partial class CniDispatcher
     private readonly Func<LogSettings, ILoggerProvider> _openLog;
     private readonly Func<ILoggerProvider, NetworkConfig, ICniPlugin> _createPlugin;
     private readonly TimeProvider _time;
+    private readonly Action<CniOperationRecord>? _recordOperation;
     private ILoggerProvider? _logProvider;
+    private string? _networkName;
     private ILogger _logger = NullLogger.Instance;
     private LogInvocation? _invocation;
 
@@ -33,13 +36,16 @@ internal sealed partial class CniDispatcher
     /// <param name="openLog">Opens the log sink for the configured settings; the dispatcher disposes it.</param>
     /// <param name="createPlugin">Creates the plugin once the request is valid, with the opened log and the parsed
     /// configuration (which chooses e.g. the IPAM implementation); the dispatcher disposes it if it is disposable.</param>
+    /// <param name="recordOperation">Told every invocation's command, result code and duration once it is answered
+    /// (the agent's metrics); must not throw.</param>
     public CniDispatcher(
         Func<string, string?> getEnvironmentVariable,
         Stream stdin,
         Stream stdout,
         Func<LogSettings, ILoggerProvider> openLog,
         Func<ILoggerProvider, NetworkConfig, ICniPlugin> createPlugin,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        Action<CniOperationRecord>? recordOperation = null)
     {
         _getEnvironmentVariable = getEnvironmentVariable;
         _stdin = stdin;
@@ -47,6 +53,7 @@ internal sealed partial class CniDispatcher
         _openLog = openLog;
         _createPlugin = createPlugin;
         _time = time ?? TimeProvider.System;
+        _recordOperation = recordOperation;
     }
 
     /// <summary>Handles one invocation; returns the process exit code (0 success, 1 error).</summary>
@@ -56,6 +63,7 @@ internal sealed partial class CniDispatcher
         var command = _getEnvironmentVariable(CniEnvironment.CommandVariable);
         _invocation = LogInvocation.FromEnvironment(_getEnvironmentVariable);
         byte[]? config = null;
+        var code = 0;
         try
         {
             switch (command)
@@ -79,6 +87,7 @@ internal sealed partial class CniDispatcher
         }
         catch (CniException e)
         {
+            code = e.Code;
             var elapsed = ElapsedMicroseconds(started);
             EnsureLogOpen(null);
             LogCommandFailed(command ?? "", elapsed, e.Code, e.Message, e.Details, e.InnerException);
@@ -87,6 +96,7 @@ internal sealed partial class CniDispatcher
         }
         catch (Exception e)
         {
+            code = CniErrorCode.Internal;
             var elapsed = ElapsedMicroseconds(started);
             EnsureLogOpen(null);
             LogCommandCrashed(command ?? "", elapsed, e);
@@ -97,12 +107,26 @@ internal sealed partial class CniDispatcher
         {
             _logProvider?.Dispose();
             _logProvider = null;
+            _recordOperation?.Invoke(new CniOperationRecord(
+                CommandOf(command), code, CniOperationRecord.HashNetwork(_networkName), ElapsedMicroseconds(started), _time.GetUtcNow().ToUnixTimeMilliseconds()));
         }
     }
+
+    private static CniOperationCommand CommandOf(string? command) => command switch
+    {
+        CniCommand.Add => CniOperationCommand.Add,
+        CniCommand.Del => CniOperationCommand.Del,
+        CniCommand.Check => CniOperationCommand.Check,
+        CniCommand.Gc => CniOperationCommand.Gc,
+        CniCommand.Status => CniOperationCommand.Status,
+        CniCommand.Version => CniOperationCommand.Version,
+        _ => CniOperationCommand.Other,
+    };
 
     private void Execute(CniEnvironment environment, byte[] stdinBytes, long started)
     {
         var config = ParseConfig(stdinBytes, environment.Command);
+        _networkName = config.Name;
         EnsureLogOpen(config);
         if (environment.Command is not (CniCommand.Gc or CniCommand.Status) && environment.NetNs is { } netNs && NetNamespace.IsCurrent(netNs))
         {

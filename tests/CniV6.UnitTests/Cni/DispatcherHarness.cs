@@ -29,6 +29,9 @@ internal sealed class DispatcherHarness
 
     public RecordingLoggerProvider Log { get; } = new();
 
+    /// <summary>What the dispatcher recorded for the metrics, one per run.</summary>
+    public List<CniV6.Core.Metrics.CniOperationRecord> Operations { get; } = [];
+
     public DispatcherOutcome Run(string stdin) => Run(Encoding.UTF8.GetBytes(stdin));
 
     public DispatcherOutcome Run(byte[] stdin)
@@ -48,7 +51,8 @@ internal sealed class DispatcherHarness
             {
                 PluginsCreated++;
                 return Plugin;
-            });
+            },
+            recordOperation: Operations.Add);
         var exitCode = dispatcher.Run();
         return new DispatcherOutcome(exitCode, Encoding.UTF8.GetString(output.ToArray()));
     }
