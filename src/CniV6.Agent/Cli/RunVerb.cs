@@ -4,10 +4,10 @@ using CniV6.Agent.Configuration;
 using CniV6.Agent.Dataplane;
 using CniV6.Agent.Health;
 using CniV6.Agent.Kubernetes;
+using CniV6.Agent.Logging;
 using CniV6.Agent.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace CniV6.Agent.Cli;
 
@@ -28,11 +28,13 @@ internal static class RunVerb
         // configuration layers are exactly those of AgentConfiguration.
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "cniv6-agent" });
         AgentOptions options;
+        AgentLogFormat logFormat;
         KubernetesNodeApi? nodeApi = null;
         try
         {
             invocation.Configure(builder.Configuration);
             options = AgentOptionsReader.Read(builder.Configuration, Path.Combine(AppContext.BaseDirectory, PluginInstaller.PluginFileName));
+            logFormat = AgentLogging.ReadFormat(builder.Configuration);
             if (options.Source == ClusterSourceKind.Kubernetes)
             {
                 nodeApi = KubernetesNodeApi.Create(options.Kubeconfig);
@@ -43,20 +45,13 @@ internal static class RunVerb
             // Everything up to here is reading what the agent was told (flags, environment, config file, kubeconfig):
             // whatever is wrong with it — a malformed or non-object JSON file, a duplicate key, a directory or FIFO
             // where the file should be, a kubeconfig that is not YAML — is one line naming it, never a stack trace.
-            await invocation.Error.WriteLineAsync($"cniv6-agent: {OneLine(e)}").ConfigureAwait(false);
+            await invocation.Error.WriteLineAsync($"cniv6-agent: {ExceptionText.OneLine(e)}").ConfigureAwait(false);
             return AgentCommandLine.UsageError;
         }
 
-        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
-        builder.Logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            console.UseUtcTimestamp = true;
-        });
-
         // Type=notify readiness/stopping and journald-friendly log lines when run by systemd; no-op otherwise.
         builder.Services.AddSystemd();
+        builder.Logging.AddAgentConsole(builder.Configuration, logFormat);
 
         var services = builder.Services;
         services.AddSingleton(options);
@@ -103,27 +98,11 @@ internal static class RunVerb
         {
             // Last resort: whatever escaped the services is one line and exit 1 (systemd/kubelet restart the agent),
             // never the runtime's abort (exit 134) with a stack trace.
-            await invocation.Error.WriteLineAsync($"cniv6-agent: stopped: {OneLine(e)}").ConfigureAwait(false);
+            await invocation.Error.WriteLineAsync($"cniv6-agent: stopped: {ExceptionText.OneLine(e)}").ConfigureAwait(false);
             return 1;
         }
 
         // A service that failed stopped the host (BackgroundServiceExceptionBehavior.StopHost): say so in the exit code.
         return backgroundServices.Any(s => s.ExecuteTask?.IsFaulted == true) ? 1 : 0;
-    }
-
-    /// <summary>The exception's message and its causes', on one line.</summary>
-    internal static string OneLine(Exception e)
-    {
-        var parts = new List<string>();
-        for (Exception? current = e; current is not null && parts.Count < 4; current = current.InnerException)
-        {
-            var message = current.Message.ReplaceLineEndings(" ").Trim();
-            if (message.Length > 0 && !parts.Contains(message))
-            {
-                parts.Add(message);
-            }
-        }
-
-        return string.Join(": ", parts);
     }
 }

@@ -4,6 +4,7 @@ using CniV6.Agent.Dataplane;
 using CniV6.Agent.Dataplane.Routing;
 using CniV6.Agent.Dataplane.Routing.HostGateway;
 using CniV6.Agent.Health;
+using CniV6.Agent.Logging;
 using CniV6.Core.Nat;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,7 +41,7 @@ internal static class UninstallVerb
         {
             // As for run: whatever is wrong with the configuration (a duplicate key, a top-level array, a FIFO) is
             // one line and exit 2, never a stack trace.
-            invocation.Error.WriteLine($"cniv6-agent: {RunVerb.OneLine(e)}");
+            invocation.Error.WriteLine($"cniv6-agent: {ExceptionText.OneLine(e)}");
             return AgentCommandLine.UsageError;
         }
 

@@ -96,7 +96,7 @@ internal static class PeerPolicy
 
         if (localPrefixes.FirstOrDefault(p => Cidr.Overlaps(p.Prefix, cidr)) is { } link)
         {
-            return $"it overlaps {link.Prefix}, on-link at this node (interface #{link.InterfaceIndex})";
+            return $"it overlaps {link.Prefix}, on-link at this node (interface {link.Device})";
         }
 
         var family = cidr.BaseAddress.AddressFamily;

@@ -36,6 +36,7 @@ internal static class ConfigurationFlags
         ("--health-port", "Health:Port", "Port of /healthz, /readyz and /metrics; 0 turns them off (default 9646)"),
         ("--resync-seconds", "ResyncSeconds", "Full resync interval to repair drift (default 60)"),
         ("--log-level", "Logging:LogLevel:Default", "Trace, Debug, Information (default), Warning, Error"),
+        ("--log-format", "Logging:Format", "text (default; one line per event) or json (one JSON object per line)"),
     ];
 
     /// <summary>One option per flag, recursive so that every verb takes them.</summary>

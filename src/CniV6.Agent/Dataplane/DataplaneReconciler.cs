@@ -1,6 +1,7 @@
 using CniV6.Agent.Cluster;
 using CniV6.Agent.Configuration;
 using CniV6.Agent.Health;
+using CniV6.Agent.Logging;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -26,6 +27,9 @@ internal sealed partial class DataplaneReconciler(
     private readonly IDataplaneController[] _controllers = [.. controllers];
     private readonly string _controllerNames = string.Join(", ", controllers.Select(c => c.Name));
     private readonly Backoff _retry = new(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30));
+
+    // Retries come every 0.2 s at first and every 30 s at most: one line per kind of failure, not one per retry.
+    private readonly RepeatedFailure _failures = new(time);
     private DateTimeOffset _lastSyncedChange;
 
     /// <summary>How long start-up waits for the first sync before the host reports itself started anyway.</summary>
@@ -86,12 +90,16 @@ internal sealed partial class DataplaneReconciler(
                 Sync(state, full: !changed || _retry.Failures > 0);
                 _retry.Reset();
                 wait = options.ResyncInterval;
+                if (_failures.Recover() is > 0 and var failures)
+                {
+                    LogSyncRecovered(failures);
+                }
             }
             catch (DataplaneSyncException e)
             {
                 metrics.SyncFailed(time.GetElapsedTime(started));
                 wait = _retry.NextDelay();
-                LogSyncFailed(e.InnerException!, e.Controller, wait.TotalSeconds);
+                ReportSyncFailure(e.Controller, ExceptionText.OneLine(e.InnerException!), wait);
             }
         }
 
@@ -126,6 +134,19 @@ internal sealed partial class DataplaneReconciler(
             health.MarkReady();
             metrics.SetReady(true);
             LogReady(_controllerNames);
+        }
+    }
+
+    private void ReportSyncFailure(string controller, string error, TimeSpan wait)
+    {
+        switch (_failures.Record($"{controller}: {error}"))
+        {
+            case FailureVerdict.First:
+                LogSyncFailed(controller, error, wait.TotalSeconds);
+                break;
+            case FailureVerdict.StillFailing:
+                LogSyncStillFailing(controller, _failures.Count, error);
+                break;
         }
     }
 

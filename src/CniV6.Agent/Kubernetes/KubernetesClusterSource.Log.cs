@@ -13,8 +13,15 @@ internal sealed partial class KubernetesClusterSource
     [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "resourceVersion {ResourceVersion} is gone (410); listing again")]
     private partial void LogGone(string resourceVersion);
 
-    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Node watch failed; retrying in {DelaySeconds:F1} s")]
-    private partial void LogWatchFailed(Exception exception, double delaySeconds);
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning,
+        Message = "Node watch failed: {Error}; retrying with back-off (first retry in {DelaySeconds:F1} s), repeats of this failure are not logged")]
+    private partial void LogWatchFailed(string error, double delaySeconds);
+
+    [LoggerMessage(EventId = 109, Level = LogLevel.Warning, Message = "Node watch still failing ({Failures} times): {Error}")]
+    private partial void LogWatchStillFailing(int failures, string error);
+
+    [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Node list succeeded again after {Failures} failed attempts")]
+    private partial void LogWatchRecovered(int failures);
 
     [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message = "Node {NodeName} not found or has no spec.podCIDRs yet; waiting")]
     private partial void LogWaitingForPodCidrs(string nodeName);

@@ -1,6 +1,7 @@
 using CniV6.Agent.Cluster;
 using CniV6.Agent.Configuration;
 using CniV6.Agent.Health;
+using CniV6.Agent.Logging;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -25,6 +26,9 @@ internal sealed partial class KubernetesClusterSource(
     private IReadOnlyList<string> _selfPodCidrs = [];
     private string? _refusedPoolsReported;
 
+    // An unreachable apiserver fails every retry the same way: one line for it, not one per retry.
+    private readonly RepeatedFailure _failures = new(time);
+
     /// <summary>Server-side watch length; the apiserver caps it anyway (min-request-timeout, default 30 min).</summary>
     internal TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
@@ -44,6 +48,10 @@ internal sealed partial class KubernetesClusterSource(
                     // No back-off reset here: a list that succeeds but is followed at once by unusable data must not
                     // start a list-per-half-second loop. The first event applied resets it.
                     resourceVersion = await ListAsync(stoppingToken).ConfigureAwait(false);
+                    if (_failures.Recover() is > 0 and var failures)
+                    {
+                        LogWatchRecovered(failures);
+                    }
                 }
 
                 await foreach (var change in api.WatchAsync(resourceVersion, WatchTimeout, stoppingToken).ConfigureAwait(false))
@@ -92,14 +100,28 @@ internal sealed partial class KubernetesClusterSource(
                 resourceVersion = null;
                 var delay = Backoff.NextDelay();
                 metrics.WatchRestarted();
-                LogUnusableData(e.Message, delay.TotalSeconds);
+                if (_failures.Record($"data: {e.Message}") == FailureVerdict.First)
+                {
+                    LogUnusableData(e.Message, delay.TotalSeconds);
+                }
+
                 await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception e)
             {
                 var delay = Backoff.NextDelay();
                 metrics.WatchRestarted();
-                LogWatchFailed(e, delay.TotalSeconds);
+                var error = ExceptionText.OneLine(e);
+                switch (_failures.Record(error))
+                {
+                    case FailureVerdict.First:
+                        LogWatchFailed(error, delay.TotalSeconds);
+                        break;
+                    case FailureVerdict.StillFailing:
+                        LogWatchStillFailing(_failures.Count, error);
+                        break;
+                }
+
                 await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
             }
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using CniV6.Agent.Configuration;
 using CniV6.Agent.Health;
+using CniV6.Agent.Logging;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -29,6 +30,8 @@ internal sealed partial class NodeNetworkCondition(AgentOptions options, Kuberne
     /// <summary>Delays between attempts; replaced in tests.</summary>
     internal Backoff Retry { get; init; } = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
 
+    private readonly RepeatedFailure _failures = new(time);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
@@ -48,7 +51,17 @@ internal sealed partial class NodeNetworkCondition(AgentOptions options, Kuberne
                 catch (Exception e) when (e is not OutOfMemoryException && !stoppingToken.IsCancellationRequested)
                 {
                     var delay = Retry.NextDelay();
-                    LogPatchFailed(e, options.NodeName, delay.TotalSeconds);
+                    var error = ExceptionText.OneLine(e);
+                    switch (_failures.Record(error))
+                    {
+                        case FailureVerdict.First:
+                            LogPatchFailed(options.NodeName, error, delay.TotalSeconds);
+                            break;
+                        case FailureVerdict.StillFailing:
+                            LogPatchStillFailing(options.NodeName, _failures.Count, error);
+                            break;
+                    }
+
                     await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
                 }
             }

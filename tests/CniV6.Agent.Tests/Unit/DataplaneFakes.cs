@@ -49,9 +49,9 @@ internal sealed class FakeRouteTable : INodeRouteTable, ILocalPrefixReader
 
     public IReadOnlyList<LocalPrefix> ListLocalPrefixes() =>
     [
-        LocalPrefix.Of(1, IPAddress.Parse("::1"), 128, 65536),
-        LocalPrefix.Of(2, IPAddress.Parse("fd00:a11::11"), 64, 1450),
-        LocalPrefix.Of(2, IPAddress.Parse("10.99.0.11"), 24, 1450),
+        LocalPrefix.Of(1, IPAddress.Parse("::1"), 128, 65536, "lo"),
+        LocalPrefix.Of(2, IPAddress.Parse("fd00:a11::11"), 64, 1450, "uplink0"),
+        LocalPrefix.Of(2, IPAddress.Parse("10.99.0.11"), 24, 1450, "uplink0"),
     ];
 
     /// <summary>Routes someone else owns (static routes, the default route): never listed as owned.</summary>

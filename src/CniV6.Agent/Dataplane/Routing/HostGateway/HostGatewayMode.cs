@@ -1,4 +1,6 @@
+using System.Net;
 using CniV6.Agent.Health;
+using CniV6.Agent.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace CniV6.Agent.Dataplane.Routing.HostGateway;
@@ -17,12 +19,20 @@ internal sealed partial class HostGatewayMode(INodeRouteTable routeTable, AgentM
 
     private HashSet<string> _reportedUnroutable = [];
 
+    // Each failing route is retried every pass (every resync): its error is logged when it first fails or changes.
+    private Dictionary<IPNetwork, string> _reportedFailures = [];
+    private Dictionary<IPNetwork, string> _failuresThisPass = [];
+
+    // This node's links as last read, to name a route's device.
+    private IReadOnlyList<LocalPrefix> _links = [];
+
     public string Name => ModeName;
 
     public int PodMtuOverhead(SyncContext sync) => 0;
 
     public void Reconcile(SyncContext sync)
     {
+        _links = sync.LocalPrefixes;
         var unroutable = new List<string>();
         var desired = DesiredRoutes.Compute(sync.State, sync.LocalPrefixes, unroutable);
         var owned = routeTable.ListOwnedRoutes();
@@ -46,13 +56,26 @@ internal sealed partial class HostGatewayMode(INodeRouteTable routeTable, AgentM
     /// <summary>Applies the plan route by route: what changed, what was removed, and how many desired routes are missing.</summary>
     private (int Changed, int Deleted, int Failed) Apply(RoutePlan plan, IReadOnlyList<NodeRoute> owned, List<string> unroutable)
     {
+        try
+        {
+            return ApplyRoutes(plan, owned, unroutable);
+        }
+        finally
+        {
+            // A route that did not fail this pass is forgotten: failing again later is news again.
+            (_reportedFailures, _failuresThisPass) = (_failuresThisPass, []);
+        }
+    }
+
+    private (int Changed, int Deleted, int Failed) ApplyRoutes(RoutePlan plan, IReadOnlyList<NodeRoute> owned, List<string> unroutable)
+    {
         int deleted = 0, changed = 0, failed = 0;
         foreach (var route in plan.ToDelete)
         {
             if (Try(route, "remove", () => routeTable.Delete(route)))
             {
                 deleted++;
-                LogRouteDeleted(route);
+                LogRouteDeleted(new RouteText(route, _links));
             }
         }
 
@@ -64,7 +87,7 @@ internal sealed partial class HostGatewayMode(INodeRouteTable routeTable, AgentM
                 if (Try(route, "change", () => routeTable.Replace(route)))
                 {
                     changed++;
-                    LogRouteReplaced(route);
+                    LogRouteReplaced(new RouteText(route, _links));
                 }
                 else
                 {
@@ -83,12 +106,12 @@ internal sealed partial class HostGatewayMode(INodeRouteTable routeTable, AgentM
             {
                 failed++;
                 metrics.RouteNotOwned();
-                unroutable.Add($"{route}: the destination already has a route that is not cniv6's; it is left alone");
+                unroutable.Add($"{new RouteText(route, _links)}: the destination already has a route that is not cniv6's; it is left alone");
             }
             else
             {
                 changed++;
-                LogRouteReplaced(route);
+                LogRouteReplaced(new RouteText(route, _links));
             }
         }
 
@@ -105,7 +128,14 @@ internal sealed partial class HostGatewayMode(INodeRouteTable routeTable, AgentM
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             metrics.RouteFailed();
-            LogRouteFailed(e, action, route);
+            var message = ExceptionText.OneLine(e);
+            var error = $"{action}: {message}";
+            _failuresThisPass[route.Destination] = error;
+            if (!_reportedFailures.TryGetValue(route.Destination, out var reported) || reported != error)
+            {
+                LogRouteFailed(action, new RouteText(route, _links), message);
+            }
+
             return false;
         }
     }

@@ -29,11 +29,11 @@ internal sealed partial class OverlayRouting
     [LoggerMessage(EventId = 407, Level = LogLevel.Information, Message = "{Device}: neighbour {Address} removed")]
     private partial void LogNeighborRemoved(string device, IPAddress address);
 
-    [LoggerMessage(EventId = 408, Level = LogLevel.Information, Message = "Route {Destination} via {Gateway} dev #{Index} (onlink {OnLink}) installed")]
-    private partial void LogRouteSet(IPNetwork destination, IPAddress gateway, int index, bool onLink);
+    [LoggerMessage(EventId = 408, Level = LogLevel.Information, Message = "Route {Destination} via {Gateway} dev {Device} (onlink {OnLink}) installed")]
+    private partial void LogRouteSet(IPNetwork destination, IPAddress gateway, DeviceText device, bool onLink);
 
-    [LoggerMessage(EventId = 409, Level = LogLevel.Information, Message = "Route {Destination} via {Gateway} dev #{Index} removed")]
-    private partial void LogRouteRemoved(IPNetwork destination, IPAddress gateway, int index);
+    [LoggerMessage(EventId = 409, Level = LogLevel.Information, Message = "Route {Destination} via {Gateway} dev {Device} removed")]
+    private partial void LogRouteRemoved(IPNetwork destination, IPAddress gateway, DeviceText device);
 
     [LoggerMessage(EventId = 410, Level = LogLevel.Warning, Message = "No route for {Reason}")]
     private partial void LogUnroutable(string reason);

@@ -67,7 +67,9 @@ internal sealed partial class OverlayRouting(IVxlanDataplane kernel, VxlanOption
             AddNeighbors(index, device.Name, wantedNeighbors[device.Underlay]);
         }
 
-        ReconcileRoutes(DesiredRoutes(plan, indexes));
+        // Route lines name devices: ours by the plan, the uplinks by this sync's links.
+        var tunnels = plan.Devices.ToDictionary(d => indexes[d.Underlay], d => d.Name);
+        ReconcileRoutes(DesiredRoutes(plan, indexes), index => tunnels.TryGetValue(index, out var name) ? name : LocalPrefix.DeviceText(index, localPrefixes));
 
         foreach (var device in plan.Devices)
         {
@@ -102,7 +104,7 @@ internal sealed partial class OverlayRouting(IVxlanDataplane kernel, VxlanOption
             }
         }
 
-        ReconcileRoutes([]);
+        ReconcileRoutes([], index => LocalPrefix.DeviceText(index, null));
         kernel.ApplyFirewall(VxlanFirewall.RenderRemoval());
         _appliedFirewall = null;
         nodeState?.DeleteOverlay();
@@ -227,7 +229,7 @@ internal sealed partial class OverlayRouting(IVxlanDataplane kernel, VxlanOption
     /// Replaces each wanted route that is not there exactly (gateway, device, onlink), then deletes every owned route
     /// that is not wanted: other destinations, and leftovers beside a wanted one (another metric, a duplicate).
     /// </summary>
-    private void ReconcileRoutes(List<RouteInfo> desired)
+    private void ReconcileRoutes(List<RouteInfo> desired, Func<int, string> deviceName)
     {
         var installed = kernel.ListOwnedRoutes();
         // Looked up by destination (a handful of routes each), not scanned per wanted route: that was quadratic in
@@ -255,13 +257,13 @@ internal sealed partial class OverlayRouting(IVxlanDataplane kernel, VxlanOption
                 {
                     kernel.DeleteRoute(moved);
                     deleted++;
-                    LogRouteRemoved(moved.Destination, moved.Gateway!, moved.OutputIndex);
+                    LogRouteRemoved(moved.Destination, moved.Gateway!, new DeviceText(moved.OutputIndex, deviceName));
                 }
             }
 
             kernel.ReplaceRoute(route);
             replaced++;
-            LogRouteSet(route.Destination, route.Gateway!, route.OutputIndex, route.OnLink);
+            LogRouteSet(route.Destination, route.Gateway!, new DeviceText(route.OutputIndex, deviceName), route.OnLink);
         }
 
         foreach (var route in installed.Where(r => !kept.Contains(r) && !gone.Contains(r)))
@@ -274,7 +276,7 @@ internal sealed partial class OverlayRouting(IVxlanDataplane kernel, VxlanOption
 
             kernel.DeleteRoute(route);
             deleted++;
-            LogRouteRemoved(route.Destination, route.Gateway!, route.OutputIndex);
+            LogRouteRemoved(route.Destination, route.Gateway!, new DeviceText(route.OutputIndex, deviceName));
         }
 
         metrics.RoutesChanged(replaced, deleted, desired.Count, mode);
