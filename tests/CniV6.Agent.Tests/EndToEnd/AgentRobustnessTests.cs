@@ -181,6 +181,8 @@ public sealed class AgentRobustnessTests : IDisposable
             var line = Assert.Single(error.TrimEnd('\n').Split('\n'));
             Assert.StartsWith("cniv6-agent: ", line, StringComparison.Ordinal);
             Assert.DoesNotContain(" at ", line, StringComparison.Ordinal);
+            // Words, not the resource keys an AOT build with UseSystemResourceKeys prints ("Error_JSONParseError").
+            Assert.DoesNotMatch(@"\b[A-Z][a-z]+(?:[A-Z][a-z0-9]+){2,}\b|\b[A-Za-z]+_[A-Za-z_]+\b", line.Replace(_dir, "<dir>", StringComparison.Ordinal));
         }
     }
 
