@@ -168,13 +168,17 @@ if result=$(cni ADD); then
   addr6=$(ip -n "$pod" -6 -o addr show dev eth0 scope global | awk '{print $4}' | cut -d/ -f1)
   check "pod got an IPv6 address" test -n "$addr6"
   check "node pings the pod (IPv6)" ip netns exec "$node" ping -6 -c 1 -W 2 "$addr6"
-  check "NAT chain from the image's ip6tables" grep -q CNIV6-MASQ <<<"$(in_image "$node" ip6tables-save -t nat)"
+  # The image carries libnftables, so the plugin's automatic NAT backend is nftables: table inet cniv6.
+  check "NAT rules in the image's nftables (table inet cniv6)" grep -q masquerade <<<"$(in_image "$node" nft list table inet cniv6)"
 else
   echo "ADD failed: $result" >&2
   status=1
 fi
 check "DEL" cni DEL
-check "DEL removed the pod's interface" test -z "$(ip -n "$pod" -o link show dev eth0 2>/dev/null)"
+# DEL takes the host end down rather than waiting for the kernel to delete the pair (it goes with the namespace):
+# the pod's interface loses its carrier and the node its route to the pod.
+check "DEL cut the pod's interface off (no carrier)" test -z "$(ip -n "$pod" -o link show dev eth0 2>/dev/null | grep LOWER_UP)"
+check "DEL removed the node's route to the pod" test -z "$(ip -n "$node" -6 route show proto 198 | grep -F "${addr6:-none} dev" || true)"
 
 echo "image check took $((SECONDS - started)) s"
 if [ "$status" = 0 ]; then echo "PASS: image check"; else fail "image check"; fi
