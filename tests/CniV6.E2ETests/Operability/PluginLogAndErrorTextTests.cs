@@ -44,7 +44,7 @@ public sealed partial class PluginLogAndErrorTextTests : IDisposable
         // Each run is refused after its log is open (CNI_NETNS is the plugin's own namespace: code 8, one line).
         const int Invocations = 160;
         var log = Path.Combine(_dir, "cniv6.log");
-        var config = $$"""{"cniVersion":"1.1.0","name":"pods","type":"cniv6","logFile":"{{log}}","logFileMaxBytes":4096,"logFileMaxFiles":100,"ipam":{"pools":["fd00::/64"]}}""";
+        var config = $$$"""{"cniVersion":"1.1.0","name":"pods","type":"cniv6","logFile":"{{{log}}}","logFileMaxBytes":4096,"logFileMaxFiles":100,"ipam":{"pools":["fd00::/64"]}}""";
         Parallel.For(0, Invocations, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
         {
             var result = ProcessRunner.Run(RepoLayout.PluginBinary, [], config, Environment("ADD", $"ctr{i:D4}", "/proc/self/ns/net"));
