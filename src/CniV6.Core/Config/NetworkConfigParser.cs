@@ -247,9 +247,14 @@ public static partial class NetworkConfigParser
         if (message.StartsWith("DuplicateProperties", StringComparison.Ordinal)
             || message.Contains("Duplicate property", StringComparison.OrdinalIgnoreCase))
         {
-            // "DuplicatePropertiesNotAllowed_NameSpan, name": the key names the property after the comma.
+            // With resource keys: "DuplicatePropertiesNotAllowed_NameSpan, name" (the property after the comma); without:
+            // "Duplicate property 'name' encountered during deserialization." (the property between the quotes).
             var comma = message.IndexOf(", ", StringComparison.Ordinal);
-            var name = message.StartsWith("DuplicateProperties", StringComparison.Ordinal) && comma > 0 ? $" \"{Truncate(message[(comma + 2)..])}\"" : "";
+            var open = message.IndexOf('\'');
+            var close = open >= 0 ? message.IndexOf('\'', open + 1) : -1;
+            var property = message.StartsWith("DuplicateProperties", StringComparison.Ordinal) && comma > 0 ? message[(comma + 2)..]
+                : close > open ? message[(open + 1)..close] : null;
+            var name = property is null ? "" : $" \"{Truncate(property)}\"";
             return $"duplicate property{name} in a JSON object{position}";
         }
 

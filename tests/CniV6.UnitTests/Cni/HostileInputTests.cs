@@ -58,7 +58,7 @@ public sealed class HostileInputTests
         new("JSON string instead of object", 6, "expected a JSON object", Stdin: "\"cniv6\""),
         new("trailing garbage after the object", 6, "decoding network config", Stdin: DispatcherHarness.ValidConfig + " x"),
         new("nesting bomb", 6, "depth", Stdin: NestingBomb()),
-        new("duplicate name key", 6, "decoding network config", Stdin: """{"cniVersion":"1.1.0","name":"a","name":"b","type":"cniv6",""" + Pools + "}"),
+        new("duplicate name key", 6, "duplicate property \"name\"", Stdin: """{"cniVersion":"1.1.0","name":"a","name":"b","type":"cniv6",""" + Pools + "}"),
         new("stdin larger than 1 MiB", 7, "larger than 1048576 bytes", StdinBytes: HugeConfig()),
 
         // Versions (code 1).
