@@ -157,7 +157,8 @@ ip -n "${pod_ns[a]}" -4 route show
 section "node a: routes (pod /128 and /32 on its host veth, node b's pod CIDRs via the LAN)"
 ip -n "${node_ns[a]}" -6 route show
 ip -n "${node_ns[a]}" -4 route show
-section "node a: NAT chains (ip6tables and iptables, table nat)"
+section "node a: NAT (the nftables backend's table inet cniv6; iptables holds portmap's chains, or ours on the fallback)"
+ip netns exec "${node_ns[a]}" nft list table inet cniv6 2>/dev/null || echo "(no table inet cniv6: the iptables backend is in use)"
 for tool in ip6tables-save iptables-save; do
   echo "# $tool"
   ip netns exec "${node_ns[a]}" "$tool" -t nat | grep -E 'CNIV6|CNI-HOSTPORT|^\*' || true
